@@ -1,0 +1,37 @@
+using Observability.Core.Telemetry;
+
+namespace Observability.Core.Storage;
+
+/// <summary>
+/// Durable storage of telemetry. Every implementation passes the same contract test suite. Writes are
+/// all-or-nothing per batch and durable when the returned task completes, so the ingest pipeline can
+/// acknowledge an export only after its data is committed.
+/// </summary>
+public interface ITelemetryStore : IAsyncDisposable
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    string ProviderName { get; }
+
+    /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Commits a batch in one transaction; durable on return.</summary>
+    Task WriteAsync(TelemetryBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the store cannot be reached or its schema is not at the current version.</summary>
+    Task CheckReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>All spans of a trace, ordered by start time.</summary>
+    Task<IReadOnlyList<SpanRecord>> GetTraceAsync(byte[] traceId, CancellationToken cancellationToken);
+
+    /// <summary>Log records whose effective time is in [from, to), ordered by time, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<LogRecord>> GetLogsAsync(long fromUnixNanos, long toUnixNanos, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Points of one metric whose time is in [from, to), ordered by time.</summary>
+    Task<IReadOnlyList<MetricPointRecord>> GetMetricPointsAsync(string metricName, long fromUnixNanos, long toUnixNanos, CancellationToken cancellationToken);
+
+    /// <summary>How many items of each signal are stored.</summary>
+    Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken);
+}
+
+public sealed record TelemetryCounts(long Spans, long Logs, long MetricPoints);
