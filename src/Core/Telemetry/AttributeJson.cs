@@ -115,7 +115,7 @@ public static class AttributeJson
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null or JsonValueKind.Undefined => null,
-        JsonValueKind.Number => IsIntegerText(element.GetRawText()) ? element.GetInt64() : element.GetDouble(),
+        JsonValueKind.Number => IsIntegerText(element.GetRawText()) ? (object)element.GetInt64() : element.GetDouble(),
         JsonValueKind.Array => element.EnumerateArray().Select(ToValue).ToList(),
         JsonValueKind.Object => ToSpecialOrPairs(element),
         _ => throw new FormatException($"Unexpected JSON value kind {element.ValueKind}."),

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test project against real components. Installs what the tests need when it is missing
+# (PostgreSQL 15 server binaries, promtool from Debian's prometheus package), then prints one summary line:
+# "N passed, N failed". Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test prerequisites: ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  # No services are wanted from these packages: the tests start their own servers on free ports.
+  $SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus postgresql >/dev/null 2>&1 || true; fi
+  pkill -x prometheus >/dev/null 2>&1 || true
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet build Observability.sln -c Release -nologo -v quiet 2>&1 | tee "$log" || status=$?
+if [ $status -eq 0 ]; then
+  dotnet test Observability.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+fi
+
+read -r passed failed < <(awk '/^(Passed|Failed)!/ {
+    for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1) }
+  } END { print p + 0, f + 0 }' FS='[ ,]+' "$log")
+if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed without reporting a failed test: count it as one.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ $status -eq 0 ] && [ "$failed" -eq 0 ]

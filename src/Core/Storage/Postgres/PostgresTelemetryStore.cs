@@ -1,0 +1,493 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Observability.Core.Telemetry;
+
+namespace Observability.Core.Storage.Postgres;
+
+/// <summary>
+/// The production store: PostgreSQL shared by any number of Collector processes. Each batch is one transaction of
+/// binary COPYs into tables partitioned by day; resources and scopes are stored once, keyed by their content hash.
+/// Writes may run concurrently, each on its own pooled connection.
+/// </summary>
+public sealed class PostgresTelemetryStore : ITelemetryStore
+{
+    // Serializes migrations across every process sharing the database ("OBSMIGR" in ASCII).
+    private const long MigrationLockKey = 0x4F_42_53_4D_49_47_52;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<PostgresTelemetryStore> _logger;
+    private readonly PostgresPartitions _partitions;
+    private readonly Lock _knownLock = new();
+    private readonly HashSet<long> _knownResourceIds = [];
+    private readonly HashSet<long> _knownScopeIds = [];
+
+    public PostgresTelemetryStore(string connectionString, ILogger<PostgresTelemetryStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+        _logger = logger;
+        _partitions = new PostgresPartitions(_dataSource, logger);
+    }
+
+    public string ProviderName => "postgres";
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "SELECT pg_advisory_lock($1);", cancellationToken, MigrationLockKey);
+        try
+        {
+            await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());", cancellationToken);
+            var current = await ReadSchemaVersionAsync(connection, cancellationToken);
+            if (current > PostgresSchema.CurrentVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The PostgreSQL schema is at version {current}, newer than this build knows ({PostgresSchema.CurrentVersion}); run a newer build.");
+            }
+            for (var version = current + 1; version <= PostgresSchema.CurrentVersion; version++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, transaction, PostgresSchema.Migrations[version - 1], cancellationToken);
+                await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version) VALUES ($1);", cancellationToken, version);
+                await transaction.CommitAsync(cancellationToken);
+                _logger.LogInformation("Applied PostgreSQL schema migration {Version} to database {Database}", version, connection.Database);
+            }
+        }
+        finally
+        {
+            await UnlockMigrationsAsync(connection);
+        }
+    }
+
+    public async Task CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var version = await ReadSchemaVersionAsync(connection, cancellationToken);
+        if (version != PostgresSchema.CurrentVersion)
+        {
+            throw new InvalidOperationException($"PostgreSQL schema is at version {version}, expected {PostgresSchema.CurrentVersion}.");
+        }
+    }
+
+    public async Task WriteAsync(TelemetryBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.ItemCount == 0)
+        {
+            return;
+        }
+        await _partitions.EnsureAsync(batch, cancellationToken);
+        try
+        {
+            await WriteInOneTransactionAsync(batch, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation)
+        {
+            // No partition for a row: retention dropped one after this process saw it. The failed transaction left
+            // nothing behind, so recreate the partitions and try once more.
+            _logger.LogWarning("A partition this process knew of is gone ({Message}); recreating it and retrying the batch", e.MessageText);
+            _partitions.Forget();
+            await _partitions.EnsureAsync(batch, cancellationToken);
+            await WriteInOneTransactionAsync(batch, cancellationToken);
+        }
+    }
+
+    private async Task WriteInOneTransactionAsync(TelemetryBatch batch, CancellationToken cancellationToken)
+    {
+        // Sorted so that concurrent writers inserting the same new ids lock them in the same order and cannot deadlock.
+        var newResources = new SortedDictionary<long, TelemetryResource>();
+        var newScopes = new SortedDictionary<long, TelemetryScope>();
+        lock (_knownLock)
+        {
+            foreach (var span in batch.Spans)
+            {
+                NoteUnknown(span.Resource, span.Scope);
+            }
+            foreach (var log in batch.Logs)
+            {
+                NoteUnknown(log.Resource, log.Scope);
+            }
+            foreach (var point in batch.MetricPoints)
+            {
+                NoteUnknown(point.Resource, point.Scope);
+            }
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await InsertResourcesAndScopesAsync(connection, transaction, newResources.Values, newScopes.Values, cancellationToken);
+        await CopySpansAsync(connection, batch.Spans, cancellationToken);
+        await CopyLogsAsync(connection, batch.Logs, cancellationToken);
+        await CopyMetricPointsAsync(connection, batch.MetricPoints, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        // Remembered only once committed: a concurrent batch that skipped an id this one was inserting could
+        // otherwise commit rows pointing at a resource that a rollback took away.
+        lock (_knownLock)
+        {
+            _knownResourceIds.UnionWith(newResources.Keys);
+            _knownScopeIds.UnionWith(newScopes.Keys);
+        }
+
+        void NoteUnknown(TelemetryResource resource, TelemetryScope scope)
+        {
+            if (!_knownResourceIds.Contains(resource.ContentHash))
+            {
+                newResources.TryAdd(resource.ContentHash, resource);
+            }
+            if (!_knownScopeIds.Contains(scope.ContentHash))
+            {
+                newScopes.TryAdd(scope.ContentHash, scope);
+            }
+        }
+    }
+
+    private static async Task InsertResourcesAndScopesAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        ICollection<TelemetryResource> resources,
+        ICollection<TelemetryScope> scopes,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlBatch(connection, transaction);
+        if (resources.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
+                SELECT * FROM unnest($1, $2, $3, $4, $5)
+                ON CONFLICT (id) DO NOTHING;
+                """);
+            command.Parameters.Add(ArrayParameter(resources.Select(r => r.ContentHash), NpgsqlDbType.Bigint));
+            command.Parameters.Add(ArrayParameter(resources.Select(r => r.ServiceName), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(resources.Select(r => r.AttributesJson), NpgsqlDbType.Json));
+            command.Parameters.Add(ArrayParameter(resources.Select(r => (long)r.DroppedAttributesCount), NpgsqlDbType.Bigint));
+            command.Parameters.Add(ArrayParameter(resources.Select(r => r.SchemaUrl), NpgsqlDbType.Text));
+            insert.BatchCommands.Add(command);
+        }
+        if (scopes.Count > 0)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO scopes (id, name, version, attributes, dropped_attributes_count, schema_url)
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (id) DO NOTHING;
+                """);
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => s.ContentHash), NpgsqlDbType.Bigint));
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => s.Name), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => s.Version), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => s.AttributesJson), NpgsqlDbType.Json));
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => (long)s.DroppedAttributesCount), NpgsqlDbType.Bigint));
+            command.Parameters.Add(ArrayParameter(scopes.Select(s => s.SchemaUrl), NpgsqlDbType.Text));
+            insert.BatchCommands.Add(command);
+        }
+        if (insert.BatchCommands.Count > 0)
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task CopySpansAsync(NpgsqlConnection connection, List<SpanRecord> spans, CancellationToken cancellationToken)
+    {
+        if (spans.Count == 0)
+        {
+            return;
+        }
+        await using var importer = await connection.BeginBinaryImportAsync("""
+            COPY spans (trace_id, span_id, parent_span_id, trace_state, flags, name, kind, start_unix_nano, end_unix_nano,
+                duration_nano, status_code, status_message, service_name, resource_id, scope_id, attributes, dropped_attributes_count,
+                events, dropped_events_count, links, dropped_links_count)
+            FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var span in spans)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(span.TraceId, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(span.SpanId, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(span.ParentSpanId, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(span.TraceState, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((long)span.Flags, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.Name, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((int)span.Kind, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(span.StartUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.EndUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.DurationNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync((int)span.StatusCode, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(span.StatusMessage, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(span.Resource.ServiceName, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(span.Resource.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.Scope.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.AttributesJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync((long)span.DroppedAttributesCount, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.EventsJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync((long)span.DroppedEventsCount, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(span.LinksJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync((long)span.DroppedLinksCount, NpgsqlDbType.Bigint, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyLogsAsync(NpgsqlConnection connection, List<LogRecord> logs, CancellationToken cancellationToken)
+    {
+        if (logs.Count == 0)
+        {
+            return;
+        }
+        await using var importer = await connection.BeginBinaryImportAsync("""
+            COPY logs (timestamp_unix_nano, time_unix_nano, observed_time_unix_nano, severity_number, severity_text, body,
+                attributes, dropped_attributes_count, flags, trace_id, span_id, event_name, service_name, resource_id, scope_id)
+            FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var log in logs)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(log.EffectiveTimeUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(log.TimeUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(log.ObservedTimeUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(log.SeverityNumber, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(log.SeverityText, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(log.BodyJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync(log.AttributesJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync((long)log.DroppedAttributesCount, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync((long)log.Flags, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(log.TraceId, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(log.SpanId, NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(log.EventName, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(log.Resource.ServiceName, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(log.Resource.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(log.Scope.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyMetricPointsAsync(NpgsqlConnection connection, List<MetricPointRecord> points, CancellationToken cancellationToken)
+    {
+        if (points.Count == 0)
+        {
+            return;
+        }
+        await using var importer = await connection.BeginBinaryImportAsync("""
+            COPY metric_points (metric_name, description, unit, metric_type, temporality, is_monotonic, attributes,
+                start_time_unix_nano, time_unix_nano, flags, value_double, value_int, count, sum, min, max, data, exemplars,
+                service_name, resource_id, scope_id)
+            FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var point in points)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(point.MetricName, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(point.Description, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(point.Unit, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync((int)point.Type, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync((int)point.Temporality, NpgsqlDbType.Integer, cancellationToken);
+            await importer.WriteAsync(point.IsMonotonic, NpgsqlDbType.Boolean, cancellationToken);
+            await importer.WriteAsync(point.AttributesJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync(point.StartTimeUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(point.TimeUnixNanos, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync((long)point.Flags, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(importer, point.DoubleValue, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(importer, point.IntValue, NpgsqlDbType.Bigint, cancellationToken);
+            // A count above long.MaxValue wraps to a negative bigint and wraps back on read.
+            await WriteNullableAsync(importer, point.Count is { } count ? (long)count : (long?)null, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullableAsync(importer, point.Sum, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(importer, point.Min, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(importer, point.Max, NpgsqlDbType.Double, cancellationToken);
+            if (point.DataJson is { } data)
+            {
+                await importer.WriteAsync(data, NpgsqlDbType.Jsonb, cancellationToken);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken);
+            }
+            await importer.WriteAsync(point.ExemplarsJson, NpgsqlDbType.Jsonb, cancellationToken);
+            await importer.WriteAsync(point.Resource.ServiceName, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(point.Resource.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+            await importer.WriteAsync(point.Scope.ContentHash, NpgsqlDbType.Bigint, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(byte[] traceId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT s.trace_id, s.span_id, s.parent_span_id, s.trace_state, s.flags, s.name, s.kind, s.start_unix_nano, s.end_unix_nano,
+                s.status_code, s.status_message, s.attributes, s.dropped_attributes_count, s.events, s.dropped_events_count,
+                s.links, s.dropped_links_count, {ResourceAndScopeColumns}
+            FROM spans s {ResourceAndScopeJoins}
+            WHERE s.trace_id = $1
+            ORDER BY s.start_unix_nano;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = traceId, NpgsqlDbType = NpgsqlDbType.Bytea });
+        var spans = new List<SpanRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            spans.Add(new SpanRecord
+            {
+                TraceId = reader.GetFieldValue<byte[]>(0),
+                SpanId = reader.GetFieldValue<byte[]>(1),
+                ParentSpanId = reader.GetFieldValue<byte[]>(2),
+                TraceState = reader.GetString(3),
+                Flags = (uint)reader.GetInt64(4),
+                Name = reader.GetString(5),
+                Kind = (SpanKind)reader.GetInt32(6),
+                StartUnixNanos = reader.GetInt64(7),
+                EndUnixNanos = reader.GetInt64(8),
+                StatusCode = (SpanStatusCode)reader.GetInt32(9),
+                StatusMessage = reader.GetString(10),
+                AttributesJson = reader.GetString(11),
+                DroppedAttributesCount = (uint)reader.GetInt64(12),
+                EventsJson = reader.GetString(13),
+                DroppedEventsCount = (uint)reader.GetInt64(14),
+                LinksJson = reader.GetString(15),
+                DroppedLinksCount = (uint)reader.GetInt64(16),
+                Resource = ReadResource(reader, 17),
+                Scope = ReadScope(reader, 21),
+            });
+        }
+        return spans;
+    }
+
+    public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(long fromUnixNanos, long toUnixNanos, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT s.time_unix_nano, s.observed_time_unix_nano, s.severity_number, s.severity_text, s.body, s.attributes,
+                s.dropped_attributes_count, s.flags, s.trace_id, s.span_id, s.event_name, {ResourceAndScopeColumns}
+            FROM logs s {ResourceAndScopeJoins}
+            WHERE s.timestamp_unix_nano >= $1 AND s.timestamp_unix_nano < $2
+            ORDER BY s.timestamp_unix_nano
+            LIMIT $3;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = fromUnixNanos, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = toUnixNanos, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit, NpgsqlDbType = NpgsqlDbType.Integer });
+        var logs = new List<LogRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            logs.Add(new LogRecord
+            {
+                TimeUnixNanos = reader.GetInt64(0),
+                ObservedTimeUnixNanos = reader.GetInt64(1),
+                SeverityNumber = reader.GetInt32(2),
+                SeverityText = reader.GetString(3),
+                BodyJson = reader.GetString(4),
+                AttributesJson = reader.GetString(5),
+                DroppedAttributesCount = (uint)reader.GetInt64(6),
+                Flags = (uint)reader.GetInt64(7),
+                TraceId = reader.GetFieldValue<byte[]>(8),
+                SpanId = reader.GetFieldValue<byte[]>(9),
+                EventName = reader.GetString(10),
+                Resource = ReadResource(reader, 11),
+                Scope = ReadScope(reader, 15),
+            });
+        }
+        return logs;
+    }
+
+    public async Task<IReadOnlyList<MetricPointRecord>> GetMetricPointsAsync(string metricName, long fromUnixNanos, long toUnixNanos, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT s.metric_name, s.description, s.unit, s.metric_type, s.temporality, s.is_monotonic, s.attributes,
+                s.start_time_unix_nano, s.time_unix_nano, s.flags, s.value_double, s.value_int, s.count, s.sum, s.min, s.max,
+                s.data, s.exemplars, {ResourceAndScopeColumns}
+            FROM metric_points s {ResourceAndScopeJoins}
+            WHERE s.metric_name = $1 AND s.time_unix_nano >= $2 AND s.time_unix_nano < $3
+            ORDER BY s.time_unix_nano;
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = metricName, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = fromUnixNanos, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = toUnixNanos, NpgsqlDbType = NpgsqlDbType.Bigint });
+        var points = new List<MetricPointRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            points.Add(new MetricPointRecord
+            {
+                MetricName = reader.GetString(0),
+                Description = reader.GetString(1),
+                Unit = reader.GetString(2),
+                Type = (MetricType)reader.GetInt32(3),
+                Temporality = (AggregationTemporality)reader.GetInt32(4),
+                IsMonotonic = reader.GetBoolean(5),
+                AttributesJson = reader.GetString(6),
+                StartTimeUnixNanos = reader.GetInt64(7),
+                TimeUnixNanos = reader.GetInt64(8),
+                Flags = (uint)reader.GetInt64(9),
+                DoubleValue = reader.IsDBNull(10) ? null : reader.GetDouble(10),
+                IntValue = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                Count = reader.IsDBNull(12) ? null : (ulong)reader.GetInt64(12),
+                Sum = reader.IsDBNull(13) ? null : reader.GetDouble(13),
+                Min = reader.IsDBNull(14) ? null : reader.GetDouble(14),
+                Max = reader.IsDBNull(15) ? null : reader.GetDouble(15),
+                DataJson = reader.IsDBNull(16) ? null : reader.GetString(16),
+                ExemplarsJson = reader.GetString(17),
+                Resource = ReadResource(reader, 18),
+                Scope = ReadScope(reader, 22),
+            });
+        }
+        return points;
+    }
+
+    public async Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT (SELECT count(*) FROM spans), (SELECT count(*) FROM logs), (SELECT count(*) FROM metric_points);");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new TelemetryCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private const string ResourceAndScopeColumns =
+        "r.service_name, r.attributes, r.dropped_attributes_count, r.schema_url, c.name, c.version, c.attributes, c.dropped_attributes_count, c.schema_url";
+
+    private const string ResourceAndScopeJoins = "JOIN resources r ON r.id = s.resource_id JOIN scopes c ON c.id = s.scope_id";
+
+    private static TelemetryResource ReadResource(NpgsqlDataReader reader, int at) =>
+        new(reader.GetString(at), reader.GetString(at + 1), (uint)reader.GetInt64(at + 2), reader.GetString(at + 3));
+
+    private static TelemetryScope ReadScope(NpgsqlDataReader reader, int at) =>
+        new(reader.GetString(at), reader.GetString(at + 1), reader.GetString(at + 2), (uint)reader.GetInt64(at + 3), reader.GetString(at + 4));
+
+    private static NpgsqlParameter ArrayParameter<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } present ? importer.WriteAsync(present, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+
+    private static async Task<int> ReadSchemaVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL;", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return 0;
+        }
+        await using var version = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_migrations;", connection);
+        return (int)(await version.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task UnlockMigrationsAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock($1);", CancellationToken.None, MigrationLockKey);
+        }
+        catch (NpgsqlException e)
+        {
+            // The session is broken, and its end released the lock; the original error is the one worth reporting.
+            _logger.LogDebug(e, "Could not release the migration lock explicitly");
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

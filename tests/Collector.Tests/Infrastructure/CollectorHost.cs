@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Observability.Collector.Hosting;
+using Observability.Collector.Ingest;
+using Observability.Core.Storage;
+using Observability.Tests.Shared;
+
+namespace Observability.Collector.Tests.Infrastructure;
+
+/// <summary>The real Collector host, started in this process on free loopback ports.</summary>
+public sealed class CollectorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CollectorHost(WebApplication app, string grpcUrl, string httpUrl, string apiUrl)
+    {
+        _app = app;
+        GrpcUrl = grpcUrl;
+        HttpUrl = httpUrl;
+        ApiUrl = apiUrl;
+    }
+
+    public string GrpcUrl { get; }
+
+    public string HttpUrl { get; }
+
+    public string ApiUrl { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public ITelemetryStore Store => _app.Services.GetRequiredService<ITelemetryStore>();
+
+    public IngestQueue Queue => _app.Services.GetRequiredService<IngestQueue>();
+
+    public static async Task<CollectorHost> StartAsync(
+        TestStorage storage,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var httpUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        var configuration = new Dictionary<string, string?>(storage.Settings)
+        {
+            ["urls"] = apiUrl,
+            ["Collector:OtlpGrpcUrl"] = grpcUrl,
+            ["Collector:OtlpHttpUrl"] = httpUrl,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddCollector();
+        configureServices?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapCollector();
+        await app.StartAsync();
+        return new CollectorHost(app, grpcUrl, httpUrl, apiUrl);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
