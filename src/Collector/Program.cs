@@ -1,11 +1,20 @@
 using Observability.Collector.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddCollector();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddCollector();
 
-var app = builder.Build();
-app.MapCollector();
-app.Run();
+    var app = builder.Build();
+    app.MapCollector();
+    app.Run();
+    return 0;
+}
+catch (ConfigurationException error)
+{
+    Console.Error.WriteLine($"Configuration error: {error.Message}");
+    return 2;
+}
 
 /// <summary>The standalone Collector's entry point.</summary>
 public partial class Program;

@@ -31,22 +31,31 @@ public static class CollectorHostingExtensions
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
-        var collector = builder.Configuration.GetSection(CollectorOptions.SectionName).Get<CollectorOptions>() ?? new CollectorOptions();
+        var collector = CollectorConfiguration.Read(builder.Configuration);
         var apiUrls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultApiUrl)
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (listenApi)
+        {
+            foreach (var url in apiUrls)
+            {
+                CollectorConfiguration.RequireHttpUrl(url, "urls");
+            }
+        }
         // The listeners below replace the URL setting; clearing it keeps Kestrel from warning that it was overridden.
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // The Collector enforces its own limit, after decompression.
-            kestrel.Limits.MaxRequestBodySize = null;
+            // OTLP bodies are held to MaxRequestBytes after decompression by the receivers themselves; this outer
+            // bound only keeps the default from refusing a large configured limit.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(collector.MaxRequestBytes, 30 * 1024 * 1024);
             Listeners.Listen(kestrel, collector.OtlpGrpcUrl, ListenerKind.OtlpGrpc, HttpProtocols.Http2);
-            Listeners.Listen(kestrel, collector.OtlpHttpUrl, ListenerKind.OtlpHttp, HttpProtocols.Http1AndHttp2);
+            // Plain-text HTTP/2 needs prior knowledge, which browsers and OTLP/HTTP exporters do not use.
+            Listeners.Listen(kestrel, collector.OtlpHttpUrl, ListenerKind.OtlpHttp, HttpProtocols.Http1);
             if (listenApi)
             {
                 foreach (var url in apiUrls)
                 {
-                    Listeners.Listen(kestrel, url, ListenerKind.Api, HttpProtocols.Http1AndHttp2);
+                    Listeners.Listen(kestrel, url, ListenerKind.Api, HttpProtocols.Http1);
                 }
             }
         });
@@ -105,10 +114,7 @@ public static class CollectorHostingExtensions
         return options.Provider switch
         {
             StorageProvider.Postgres => new PostgresTelemetryStore(
-                configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString
-                    ? connectionString
-                    : throw new OptionsValidationException("ConnectionStrings:Postgres", typeof(StorageOptions),
-                        ["Storage:Provider is Postgres but ConnectionStrings:Postgres is not set."]),
+                configuration.GetConnectionString("Postgres")!,
                 services.GetRequiredService<ILogger<PostgresTelemetryStore>>()),
             _ => new SqliteTelemetryStore(options.Sqlite, services.GetRequiredService<ILogger<SqliteTelemetryStore>>()),
         };
@@ -117,11 +123,7 @@ public static class CollectorHostingExtensions
     private static void WarnWhenExposed(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
-        if (options.Otlp.IsEnabled)
-        {
-            return;
-        }
-        foreach (var url in new[] { options.OtlpGrpcUrl, options.OtlpHttpUrl }.Where(url => !Listeners.IsLoopback(url)))
+        foreach (var url in Listeners.ExposedWithoutAuthentication(options))
         {
             app.Logger.LogWarning(
                 "OTLP endpoint {Url} is reachable beyond this machine without authentication: set Collector:Otlp:PrimaryApiKey", url);

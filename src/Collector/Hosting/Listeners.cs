@@ -23,10 +23,6 @@ internal static class Listeners
     public static void Listen(KestrelServerOptions kestrel, string url, ListenerKind kind, HttpProtocols protocols)
     {
         var address = BindingAddress.Parse(url);
-        if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"'{url}' is not supported for the {kind} listener: use an http:// URL and terminate TLS in front of the Collector.");
-        }
         void Configure(ListenOptions listen)
         {
             listen.Protocols = protocols;
@@ -56,6 +52,11 @@ internal static class Listeners
         var host = BindingAddress.Parse(url).Host;
         return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
+
+    /// <summary>The OTLP URLs that accept data from other machines while no API key is configured.</summary>
+    public static IEnumerable<string> ExposedWithoutAuthentication(CollectorOptions options) => options.Otlp.IsEnabled
+        ? []
+        : new[] { options.OtlpGrpcUrl, options.OtlpHttpUrl }.Where(url => !IsLoopback(url));
 
     /// <summary>Answers 404 when an endpoint is asked for on a listener it does not belong to (OTLP on the API port, say).</summary>
     public static IApplicationBuilder UseListenerSeparation(this IApplicationBuilder app) => app.Use((context, next) =>
