@@ -119,8 +119,31 @@ internal sealed class OtlpJsonEncoder
 internal static class OtlpText
 {
     /// <summary>
-    /// PostgreSQL cannot store U+0000 in text or jsonb; it becomes U+FFFD (the replacement character) so one odd
-    /// attribute cannot make a whole batch fail to commit.
+    /// PostgreSQL cannot store U+0000 and no UTF-8 writer can encode a lone surrogate (OTLP/JSON can carry one as
+    /// <c>"\ud800"</c>); both become U+FFFD, the replacement character, so one odd string can neither fail the
+    /// commit its batch shares with others nor the JSON it is written into.
     /// </summary>
-    public static string Clean(string text) => text.Contains('\0') ? text.Replace('\0', '\uFFFD') : text;
+    public static string Clean(string text)
+    {
+        if (text.AsSpan().IndexOf('\0') < 0 && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        {
+            return text;
+        }
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+                {
+                    span[i] = c;
+                    span[++i] = source[i];
+                }
+                else
+                {
+                    span[i] = c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c;
+                }
+            }
+        });
+    }
 }
