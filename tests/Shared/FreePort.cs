@@ -6,10 +6,27 @@ namespace Observability.Tests.Shared;
 /// <summary>Free TCP ports on 127.0.0.1, so test hosts can run side by side.</summary>
 public static class FreePort
 {
+    // Below Linux's ephemeral range (32768-60999): a port handed out here and bound a moment later by a server
+    // cannot meanwhile be taken by some test's outgoing connection, as a port chosen by binding to port 0 can.
+    private const int First = 10_000;
+    private const int Last = 32_000;
+
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1_000; attempt++)
+        {
+            var port = Random.Shared.Next(First, Last);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use; try another.
+            }
+        }
+        throw new InvalidOperationException($"No free port found on 127.0.0.1 between {First} and {Last}.");
     }
 }

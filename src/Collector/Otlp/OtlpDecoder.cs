@@ -32,7 +32,9 @@ internal static class OtlpDecoder
         }
         catch (InvalidProtocolBufferException error)
         {
-            throw new OtlpExportException(OtlpRefusal.Malformed, $"The body is not a valid OTLP {typeof(T).Name} in protobuf: {error.Message}", error);
+            // The JSON parser throws this too, for JSON that is well formed but not shaped like the message.
+            var encodingName = encoding == OtlpEncoding.Json ? "JSON" : "protobuf";
+            throw new OtlpExportException(OtlpRefusal.Malformed, $"The body is not a valid OTLP {typeof(T).Name} in {encodingName}: {error.Message}", error);
         }
         catch (InvalidJsonException error)
         {

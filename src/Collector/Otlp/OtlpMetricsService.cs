@@ -108,20 +108,8 @@ public sealed class OtlpMetricsService(TelemetryIngestor ingestor, IngestMetrics
                     }
                     writer.WriteEndArray();
                     writer.WriteEndObject();
-                    var data = json.Finish();
-                    batch.MetricPoints.Add(histogram with
-                    {
-                        AttributesJson = json.Attributes(point.Attributes),
-                        StartTimeUnixNanos = times.Start,
-                        TimeUnixNanos = times.Time,
-                        Flags = point.Flags,
-                        Count = point.Count,
-                        Sum = point.HasSum ? point.Sum : null,
-                        Min = point.HasMin ? point.Min : null,
-                        Max = point.HasMax ? point.Max : null,
-                        DataJson = data,
-                        ExemplarsJson = exemplars,
-                    });
+                    batch.MetricPoints.Add(Distribution(histogram, json.Finish(), point.Attributes, times, point.Flags, point.Count,
+                        point.HasSum ? point.Sum : null, point.HasMin ? point.Min : null, point.HasMax ? point.Max : null, exemplars, json));
                 }
                 break;
             case Metric.DataOneofCase.ExponentialHistogram:
@@ -142,20 +130,8 @@ public sealed class OtlpMetricsService(TelemetryIngestor ingestor, IngestMetrics
                     WriteBuckets(writer, "positive", point.Positive);
                     WriteBuckets(writer, "negative", point.Negative);
                     writer.WriteEndObject();
-                    var data = json.Finish();
-                    batch.MetricPoints.Add(exponential with
-                    {
-                        AttributesJson = json.Attributes(point.Attributes),
-                        StartTimeUnixNanos = times.Start,
-                        TimeUnixNanos = times.Time,
-                        Flags = point.Flags,
-                        Count = point.Count,
-                        Sum = point.HasSum ? point.Sum : null,
-                        Min = point.HasMin ? point.Min : null,
-                        Max = point.HasMax ? point.Max : null,
-                        DataJson = data,
-                        ExemplarsJson = exemplars,
-                    });
+                    batch.MetricPoints.Add(Distribution(exponential, json.Finish(), point.Attributes, times, point.Flags, point.Count,
+                        point.HasSum ? point.Sum : null, point.HasMin ? point.Min : null, point.HasMax ? point.Max : null, exemplars, json));
                 }
                 break;
             case Metric.DataOneofCase.Summary:
@@ -180,17 +156,8 @@ public sealed class OtlpMetricsService(TelemetryIngestor ingestor, IngestMetrics
                     }
                     writer.WriteEndArray();
                     writer.WriteEndObject();
-                    var data = json.Finish();
-                    batch.MetricPoints.Add(summary with
-                    {
-                        AttributesJson = json.Attributes(point.Attributes),
-                        StartTimeUnixNanos = times.Start,
-                        TimeUnixNanos = times.Time,
-                        Flags = point.Flags,
-                        Count = point.Count,
-                        Sum = point.Sum,
-                        DataJson = data,
-                    });
+                    batch.MetricPoints.Add(Distribution(summary, json.Finish(), point.Attributes, times, point.Flags, point.Count,
+                        point.Sum, min: null, max: null, exemplarsJson: "[]", json));
                 }
                 break;
             default:
@@ -222,6 +189,23 @@ public sealed class OtlpMetricsService(TelemetryIngestor ingestor, IngestMetrics
             ExemplarsJson = exemplars,
         });
     }
+
+    /// <summary>A histogram, exponential histogram or summary point; <paramref name="dataJson"/> must already be finished.</summary>
+    private static MetricPointRecord Distribution(MetricPointRecord descriptor, string dataJson, RepeatedField<KeyValue> attributes,
+        (long Start, long Time) times, uint flags, ulong count, double? sum, double? min, double? max, string exemplarsJson, OtlpJsonEncoder json) =>
+        descriptor with
+        {
+            AttributesJson = json.Attributes(attributes),
+            StartTimeUnixNanos = times.Start,
+            TimeUnixNanos = times.Time,
+            Flags = flags,
+            Count = count,
+            Sum = sum,
+            Min = min,
+            Max = max,
+            DataJson = dataJson,
+            ExemplarsJson = exemplarsJson,
+        };
 
     private static (long Start, long Time)? Times(ulong start, ulong time, string metricName, OtlpRejections rejections)
     {

@@ -18,8 +18,8 @@ internal sealed class OtlpRejections(string itemNoun)
         _byReason[reason] = _byReason.TryGetValue(reason, out var existing) ? (existing.Count + items, existing.Example) : (items, example);
     }
 
-    /// <summary>For example "2 spans rejected: invalid_trace_id x2 (span 'GET /': trace_id must be 16 bytes, got 8)".</summary>
+    /// <summary>For example "2 of the spans rejected: invalid_trace_id x2 (span 'GET /': trace_id must be 16 bytes, got 8)".</summary>
     public string Message => Count == 0
         ? ""
-        : $"{Count} {itemNoun} rejected: " + string.Join("; ", _byReason.Select(p => $"{p.Key} x{p.Value.Count} ({p.Value.Example})"));
+        : $"{Count} of the {itemNoun} rejected: " + string.Join("; ", _byReason.Select(p => $"{p.Key} x{p.Value.Count} ({p.Value.Example})"));
 }

@@ -59,7 +59,15 @@ public sealed class CollectorHost : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapCollector();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new CollectorHost(app, grpcUrl, httpUrl, apiUrl);
     }
 

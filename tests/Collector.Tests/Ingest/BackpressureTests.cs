@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Observability.Collector.Otlp.Proto.Collector.Trace.V1;
 using Observability.Collector.Tests.Infrastructure;
 using Observability.Core.Storage;
 using Observability.Core.Telemetry;
@@ -86,10 +84,6 @@ public sealed class BackpressureTests
         using var storage = TestStorage.Sqlite();
         await using var host = await StartSlowCollectorAsync(storage);
         using var channel = GrpcChannel.ForAddress(host.GrpcUrl);
-        var export = new Method<ExportTraceServiceRequest, ExportTraceServiceResponse>(
-            MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export",
-            Marshallers.Create(r => r.ToByteArray(), ExportTraceServiceRequest.Parser.ParseFrom),
-            Marshallers.Create(r => r.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom));
         var acknowledged = 0;
         var refusals = new ConcurrentBag<RpcException>();
 
@@ -98,7 +92,7 @@ public sealed class BackpressureTests
             var (request, _) = OtlpRequests.Trace(SpansPerExport);
             try
             {
-                await channel.CreateCallInvoker().AsyncUnaryCall(export, null, new CallOptions(), request);
+                await channel.CreateCallInvoker().AsyncUnaryCall(OtlpGrpcMethods.Traces, null, new CallOptions(), request);
                 Interlocked.Increment(ref acknowledged);
             }
             catch (RpcException refusal)

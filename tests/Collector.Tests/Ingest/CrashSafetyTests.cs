@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Observability.Collector.Tests.Infrastructure;
@@ -119,26 +118,6 @@ public abstract class CrashSafetyTests
             await Task.Delay(20);
         }
     }
-}
-
-/// <summary>gzip of 1 GiB of zeros: about 1 MiB on the wire.</summary>
-internal static class GzipBomb
-{
-    private static readonly Lazy<byte[]> Bomb = new(() =>
-    {
-        using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            var zeros = new byte[1024 * 1024];
-            for (var i = 0; i < 1024; i++)
-            {
-                gzip.Write(zeros);
-            }
-        }
-        return compressed.ToArray();
-    });
-
-    public static byte[] OneGibibyteOfZeros => Bomb.Value;
 }
 
 public sealed class SqliteCrashSafetyTests : CrashSafetyTests

@@ -6,7 +6,7 @@ namespace Observability.Collector.Otlp.Grpc;
 
 /// <summary>
 /// gzip for gRPC messages that stops inflating at the size limit, so a small compressed "bomb" is refused with
-/// RESOURCE_EXHAUSTED instead of being expanded in memory.
+/// RESOURCE_EXHAUSTED instead of being expanded in memory; a message that is not valid gzip is INVALID_ARGUMENT.
 /// </summary>
 internal sealed class LimitedGzipCompressionProvider(long maxDecompressedBytes) : ICompressionProvider
 {
@@ -17,11 +17,15 @@ internal sealed class LimitedGzipCompressionProvider(long maxDecompressedBytes) 
 
     public Stream CreateDecompressionStream(Stream stream) =>
         new LimitedReadStream(new GZipStream(stream, CompressionMode.Decompress), maxDecompressedBytes,
-            () => new RpcException(new Status(StatusCode.ResourceExhausted, $"The decompressed message exceeds the limit of {maxDecompressedBytes} bytes (Collector:MaxRequestBytes).")));
+            () => new RpcException(new Status(StatusCode.ResourceExhausted, $"The decompressed message exceeds the limit of {maxDecompressedBytes} bytes (Collector:MaxRequestBytes).")),
+            error => new RpcException(new Status(StatusCode.InvalidArgument, $"The message is not valid gzip: {error.Message}")));
 }
 
-/// <summary>A read-only stream that throws once more than a set number of bytes has been read through it.</summary>
-internal sealed class LimitedReadStream(Stream inner, long limit, Func<Exception> onExceeded) : Stream
+/// <summary>
+/// A read-only stream that throws once more than a set number of bytes has been read through it, and turns the
+/// inner stream's invalid data into an exception of the caller's choosing.
+/// </summary>
+internal sealed class LimitedReadStream(Stream inner, long limit, Func<Exception> onExceeded, Func<InvalidDataException, Exception> onInvalidData) : Stream
 {
     private long _read;
 
@@ -31,12 +35,31 @@ internal sealed class LimitedReadStream(Stream inner, long limit, Func<Exception
     public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return Count(inner.Read(buffer));
+        }
+        catch (InvalidDataException error)
+        {
+            throw onInvalidData(error);
+        }
+    }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, cancellationToken));
+        }
+        catch (InvalidDataException error)
+        {
+            throw onInvalidData(error);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

@@ -228,138 +228,29 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
     public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(byte[] traceId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT s.trace_id, s.span_id, s.parent_span_id, s.trace_state, s.flags, s.name, s.kind, s.start_unix_nano, s.end_unix_nano,
-                s.status_code, s.status_message, s.attributes, s.dropped_attributes_count, s.events, s.dropped_events_count,
-                s.links, s.dropped_links_count, {ResourceAndScopeColumns}
-            FROM spans s {ResourceAndScopeJoins}
-            WHERE s.trace_id = $trace_id
-            ORDER BY s.start_unix_nano;
-            """;
-        command.Parameters.AddWithValue("$trace_id", traceId);
-        var spans = new List<SpanRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            spans.Add(new SpanRecord
-            {
-                TraceId = (byte[])reader[0],
-                SpanId = (byte[])reader[1],
-                ParentSpanId = (byte[])reader[2],
-                TraceState = reader.GetString(3),
-                Flags = (uint)reader.GetInt64(4),
-                Name = reader.GetString(5),
-                Kind = (SpanKind)reader.GetInt32(6),
-                StartUnixNanos = reader.GetInt64(7),
-                EndUnixNanos = reader.GetInt64(8),
-                StatusCode = (SpanStatusCode)reader.GetInt32(9),
-                StatusMessage = reader.GetString(10),
-                AttributesJson = reader.GetString(11),
-                DroppedAttributesCount = (uint)reader.GetInt64(12),
-                EventsJson = reader.GetString(13),
-                DroppedEventsCount = (uint)reader.GetInt64(14),
-                LinksJson = reader.GetString(15),
-                DroppedLinksCount = (uint)reader.GetInt64(16),
-                Resource = ReadResource(reader, 17),
-                Scope = ReadScope(reader, 21),
-            });
-        }
-        return spans;
+        await using var command = Command(connection, TelemetryReads.TraceQuery, traceId);
+        return await TelemetryReads.ReadAllAsync(command, TelemetryReads.ReadSpan, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LogRecord>> GetLogsAsync(long fromUnixNanos, long toUnixNanos, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT s.time_unix_nano, s.observed_time_unix_nano, s.severity_number, s.severity_text, s.body, s.attributes,
-                s.dropped_attributes_count, s.flags, s.trace_id, s.span_id, s.event_name, {ResourceAndScopeColumns}
-            FROM logs s {ResourceAndScopeJoins}
-            WHERE s.timestamp_unix_nano >= $from AND s.timestamp_unix_nano < $to
-            ORDER BY s.timestamp_unix_nano
-            LIMIT $limit;
-            """;
-        command.Parameters.AddWithValue("$from", fromUnixNanos);
-        command.Parameters.AddWithValue("$to", toUnixNanos);
-        command.Parameters.AddWithValue("$limit", limit);
-        var logs = new List<LogRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            logs.Add(new LogRecord
-            {
-                TimeUnixNanos = reader.GetInt64(0),
-                ObservedTimeUnixNanos = reader.GetInt64(1),
-                SeverityNumber = reader.GetInt32(2),
-                SeverityText = reader.GetString(3),
-                BodyJson = reader.GetString(4),
-                AttributesJson = reader.GetString(5),
-                DroppedAttributesCount = (uint)reader.GetInt64(6),
-                Flags = (uint)reader.GetInt64(7),
-                TraceId = (byte[])reader[8],
-                SpanId = (byte[])reader[9],
-                EventName = reader.GetString(10),
-                Resource = ReadResource(reader, 11),
-                Scope = ReadScope(reader, 15),
-            });
-        }
-        return logs;
+        await using var command = Command(connection, TelemetryReads.LogsQuery, fromUnixNanos, toUnixNanos, limit);
+        return await TelemetryReads.ReadAllAsync(command, TelemetryReads.ReadLog, cancellationToken);
     }
 
     public async Task<IReadOnlyList<MetricPointRecord>> GetMetricPointsAsync(string metricName, long fromUnixNanos, long toUnixNanos, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT s.metric_name, s.description, s.unit, s.metric_type, s.temporality, s.is_monotonic, s.attributes,
-                s.start_time_unix_nano, s.time_unix_nano, s.flags, s.value_double, s.value_int, s.count, s.sum, s.min, s.max,
-                s.data, s.exemplars, {ResourceAndScopeColumns}
-            FROM metric_points s {ResourceAndScopeJoins}
-            WHERE s.metric_name = $name AND s.time_unix_nano >= $from AND s.time_unix_nano < $to
-            ORDER BY s.time_unix_nano;
-            """;
-        command.Parameters.AddWithValue("$name", metricName);
-        command.Parameters.AddWithValue("$from", fromUnixNanos);
-        command.Parameters.AddWithValue("$to", toUnixNanos);
-        var points = new List<MetricPointRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            points.Add(new MetricPointRecord
-            {
-                MetricName = reader.GetString(0),
-                Description = reader.GetString(1),
-                Unit = reader.GetString(2),
-                Type = (MetricType)reader.GetInt32(3),
-                Temporality = (AggregationTemporality)reader.GetInt32(4),
-                IsMonotonic = reader.GetInt64(5) != 0,
-                AttributesJson = reader.GetString(6),
-                StartTimeUnixNanos = reader.GetInt64(7),
-                TimeUnixNanos = reader.GetInt64(8),
-                Flags = (uint)reader.GetInt64(9),
-                DoubleValue = reader.IsDBNull(10) ? null : reader.GetDouble(10),
-                IntValue = reader.IsDBNull(11) ? null : reader.GetInt64(11),
-                Count = reader.IsDBNull(12) ? null : (ulong)reader.GetInt64(12),
-                Sum = reader.IsDBNull(13) ? null : reader.GetDouble(13),
-                Min = reader.IsDBNull(14) ? null : reader.GetDouble(14),
-                Max = reader.IsDBNull(15) ? null : reader.GetDouble(15),
-                DataJson = reader.IsDBNull(16) ? null : reader.GetString(16),
-                ExemplarsJson = reader.GetString(17),
-                Resource = ReadResource(reader, 18),
-                Scope = ReadScope(reader, 22),
-            });
-        }
-        return points;
+        await using var command = Command(connection, TelemetryReads.MetricPointsQuery, metricName, fromUnixNanos, toUnixNanos);
+        return await TelemetryReads.ReadAllAsync(command, TelemetryReads.ReadMetricPoint, cancellationToken);
     }
 
     public async Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        return new TelemetryCounts(
-            Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM spans;", cancellationToken)),
-            Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM logs;", cancellationToken)),
-            Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM metric_points;", cancellationToken)));
+        await using var command = Command(connection, TelemetryReads.CountsQuery);
+        return await TelemetryReads.ReadCountsAsync(command, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -371,16 +262,17 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
         _writeLock.Dispose();
     }
 
-    private const string ResourceAndScopeColumns =
-        "r.service_name, r.attributes, r.dropped_attributes_count, r.schema_url, c.name, c.version, c.attributes, c.dropped_attributes_count, c.schema_url";
-
-    private const string ResourceAndScopeJoins = "JOIN resources r ON r.id = s.resource_id JOIN scopes c ON c.id = s.scope_id";
-
-    private static TelemetryResource ReadResource(SqliteDataReader reader, int at) =>
-        new(reader.GetString(at), reader.GetString(at + 1), (uint)reader.GetInt64(at + 2), reader.GetString(at + 3));
-
-    private static TelemetryScope ReadScope(SqliteDataReader reader, int at) =>
-        new(reader.GetString(at), reader.GetString(at + 1), reader.GetString(at + 2), (uint)reader.GetInt64(at + 3), reader.GetString(at + 4));
+    /// <summary>A command whose positional parameters $1, $2, ... take <paramref name="values"/> in order.</summary>
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params object[] values)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.AddWithValue("$" + (i + 1), values[i]);
+        }
+        return command;
+    }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
