@@ -23,7 +23,7 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet build Observability.sln -c Release -nologo -v quiet 2>&1 | tee "$log" || status=$?
 if [ $status -eq 0 ]; then
-  dotnet test Observability.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+  dotnet test Observability.sln -c Release --no-build -nologo 2>&1 | tee "$log" || status=$?
 fi
 
 read -r passed failed < <(awk '/^(Passed|Failed)!/ {
