@@ -51,7 +51,8 @@ public abstract class OpenTelemetrySdkIngestTests
         var (host, storage) = await StartAsync();
         await using var _ = host;
         using var __ = storage;
-        using var source = new ActivitySource("Observability.Tests.Sdk", "2.0.0");
+        // Unique names: test classes run in parallel, and a provider listens to every source or meter of its name.
+        using var source = new ActivitySource($"Observability.Tests.Sdk.{Guid.NewGuid():N}", "2.0.0");
         using (var tracerProvider = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(TestResource())
             .AddSource(source.Name)
@@ -113,7 +114,7 @@ public abstract class OpenTelemetrySdkIngestTests
             Assert.Equal("instance-7", resource["service.instance.id"]);
             Assert.Equal("3.1.0", resource["service.version"]);
             Assert.Equal(2L, resource["host.cpu.count"]);
-            Assert.Equal("Observability.Tests.Sdk", root.Scope.Name);
+            Assert.Equal(source.Name, root.Scope.Name);
             Assert.Equal("2.0.0", root.Scope.Version);
         }
     }
@@ -126,7 +127,7 @@ public abstract class OpenTelemetrySdkIngestTests
         var (host, storage) = await StartAsync();
         await using var _ = host;
         using var __ = storage;
-        using var meter = new Meter($"Observability.Tests.Meter.{protocol}", "1.4.0");
+        using var meter = new Meter($"Observability.Tests.Meter.{Guid.NewGuid():N}", "1.4.0");
         var orders = meter.CreateCounter<long>("shop.orders", "{order}", "Orders placed");
         var duration = meter.CreateHistogram<double>("shop.checkout.duration", "ms", "Checkout duration");
         var exponential = meter.CreateHistogram<double>("shop.checkout.duration.exponential", "ms");
@@ -206,7 +207,7 @@ public abstract class OpenTelemetrySdkIngestTests
         var (host, storage) = await StartAsync();
         await using var _ = host;
         using var __ = storage;
-        using var source = new ActivitySource("Observability.Tests.Logs");
+        using var source = new ActivitySource($"Observability.Tests.Logs.{Guid.NewGuid():N}");
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == source.Name,
