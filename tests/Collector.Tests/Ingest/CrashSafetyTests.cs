@@ -6,6 +6,7 @@ using Observability.Core.Storage;
 using Observability.Core.Storage.Postgres;
 using Observability.Core.Storage.Sqlite;
 using Observability.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace Observability.Collector.Tests.Ingest;
 
@@ -13,7 +14,7 @@ namespace Observability.Collector.Tests.Ingest;
 /// The durability promise: an export the Collector acknowledged survives SIGKILL. Exports are sent from several
 /// clients at once, so acknowledgements come from shared group commits, and the process is killed mid-stream.
 /// </summary>
-public abstract class CrashSafetyTests
+public abstract class CrashSafetyTests(ITestOutputHelper output)
 {
     private const int SpansPerExport = 10;
     private const int AcknowledgedBeforeKill = 150;
@@ -81,6 +82,7 @@ public abstract class CrashSafetyTests
                 missing++;
             }
         }
+        output.WriteLine($"{storage.Name}: {acknowledged.Count} exports acknowledged before SIGKILL, {missing} missing after restart");
         Assert.True(missing == 0, $"{missing} of {acknowledged.Count} acknowledged exports were lost or incomplete after SIGKILL.");
         Assert.True(acknowledged.Count >= AcknowledgedBeforeKill);
     }
@@ -101,6 +103,7 @@ public abstract class CrashSafetyTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.True(bomb.Length < 2 * 1024 * 1024, $"the bomb is {bomb.Length} bytes compressed");
         var peak = collector.PeakResidentBytes();
+        output.WriteLine($"{storage.Name}: refused a {bomb.Length / 1024} KiB gzip bomb (1 GiB inflated); Collector peak RSS {peak / (1024 * 1024)} MiB");
         Assert.True(peak < 300L * 1024 * 1024, $"peak resident memory {peak / (1024 * 1024)} MiB while refusing a {bomb.Length / 1024} KiB bomb that inflates to 1 GiB");
         using var healthy = await client.GetAsync($"{collector.ApiUrl}/healthz");
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
@@ -120,7 +123,7 @@ public abstract class CrashSafetyTests
     }
 }
 
-public sealed class SqliteCrashSafetyTests : CrashSafetyTests
+public sealed class SqliteCrashSafetyTests(ITestOutputHelper output) : CrashSafetyTests(output)
 {
     protected override Task<TestStorage> CreateStorageAsync() => Task.FromResult(TestStorage.Sqlite());
 
@@ -128,7 +131,7 @@ public sealed class SqliteCrashSafetyTests : CrashSafetyTests
         new SqliteTelemetryStore(new SqliteStorageOptions { Path = storage.Settings["Storage:Sqlite:Path"]! }, NullLogger<SqliteTelemetryStore>.Instance);
 }
 
-public sealed class PostgresCrashSafetyTests(PostgresServer server) : CrashSafetyTests, IClassFixture<PostgresServer>
+public sealed class PostgresCrashSafetyTests(PostgresServer server, ITestOutputHelper output) : CrashSafetyTests(output), IClassFixture<PostgresServer>
 {
     protected override Task<TestStorage> CreateStorageAsync() => TestStorage.PostgresAsync(server);
 
