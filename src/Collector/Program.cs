@@ -2,7 +2,8 @@ using Observability.Collector.Hosting;
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // appsettings.json travels with the binary, wherever the process is started from.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddCollector();
 
     var app = builder.Build();
