@@ -10,7 +10,7 @@ namespace Observability.Core.Storage.Postgres;
 /// binary COPYs into tables partitioned by day; resources and scopes are stored once, keyed by their content hash.
 /// Writes may run concurrently, each on its own pooled connection.
 /// </summary>
-public sealed class PostgresTelemetryStore : ITelemetryStore
+public sealed partial class PostgresTelemetryStore : ITelemetryStore
 {
     // Serializes migrations across every process sharing the database ("OBSMIGR" in ASCII).
     private const long MigrationLockKey = 0x4F_42_53_4D_49_47_52;
@@ -21,6 +21,7 @@ public sealed class PostgresTelemetryStore : ITelemetryStore
     private readonly Lock _knownLock = new();
     private readonly HashSet<long> _knownResourceIds = [];
     private readonly HashSet<long> _knownScopeIds = [];
+    private readonly CatalogTracker _catalog = new();
 
     public PostgresTelemetryStore(string connectionString, ILogger<PostgresTelemetryStore> logger)
     {
@@ -119,7 +120,10 @@ public sealed class PostgresTelemetryStore : ITelemetryStore
         await CopySpansAsync(connection, batch.Spans, cancellationToken);
         await CopyLogsAsync(connection, batch.Logs, cancellationToken);
         await CopyMetricPointsAsync(connection, batch.MetricPoints, cancellationToken);
+        var (newOperations, newMetrics) = _catalog.Unknown(batch);
+        await InsertCatalogAsync(connection, transaction, newOperations, newMetrics, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        _catalog.Remember(newOperations, newMetrics);
 
         // Remembered only once committed: a concurrent batch that skipped an id this one was inserting could
         // otherwise commit rows pointing at a resource that a rollback took away.
@@ -177,6 +181,50 @@ public sealed class PostgresTelemetryStore : ITelemetryStore
             command.Parameters.Add(ArrayParameter(scopes.Select(s => s.AttributesJson), NpgsqlDbType.Json));
             command.Parameters.Add(ArrayParameter(scopes.Select(s => (long)s.DroppedAttributesCount), NpgsqlDbType.Bigint));
             command.Parameters.Add(ArrayParameter(scopes.Select(s => s.SchemaUrl), NpgsqlDbType.Text));
+            insert.BatchCommands.Add(command);
+        }
+        if (insert.BatchCommands.Count > 0)
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task InsertCatalogAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        List<SpanOperation> operations,
+        List<MetricDescriptor> metrics,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlBatch(connection, transaction);
+        if (operations.Count > 0)
+        {
+            // Sorted, so that writers inserting the same new entries lock them in the same order.
+            var sorted = operations.OrderBy(o => o.ServiceName, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.Kind).ToList();
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO span_operations (service_name, name, kind)
+                SELECT * FROM unnest($1, $2, $3)
+                ON CONFLICT DO NOTHING;
+                """);
+            command.Parameters.Add(ArrayParameter(sorted.Select(o => o.ServiceName), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(sorted.Select(o => o.Name), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(sorted.Select(o => (int)o.Kind), NpgsqlDbType.Integer));
+            insert.BatchCommands.Add(command);
+        }
+        if (metrics.Count > 0)
+        {
+            var sorted = metrics.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Type).ThenBy(m => m.Unit, StringComparer.Ordinal)
+                .DistinctBy(m => (m.Name, m.Type, m.Unit)).ToList();
+            // The latest description wins: instrumentation that improves its text replaces the old one.
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO metric_descriptors (metric_name, metric_type, unit, description)
+                SELECT * FROM unnest($1, $2, $3, $4)
+                ON CONFLICT (metric_name, metric_type, unit) DO UPDATE SET description = excluded.description;
+                """);
+            command.Parameters.Add(ArrayParameter(sorted.Select(m => m.Name), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(sorted.Select(m => (int)m.Type), NpgsqlDbType.Integer));
+            command.Parameters.Add(ArrayParameter(sorted.Select(m => m.Unit), NpgsqlDbType.Text));
+            command.Parameters.Add(ArrayParameter(sorted.Select(m => m.Description), NpgsqlDbType.Text));
             insert.BatchCommands.Add(command);
         }
         if (insert.BatchCommands.Count > 0)

@@ -1,3 +1,5 @@
+using Observability.Core.Rollups;
+
 namespace Observability.Core.Storage.Sqlite;
 
 /// <summary>Versioned schema migrations of the embedded store, applied in order at start-up.</summary>
@@ -91,5 +93,44 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_metric_points_name_time ON metric_points (metric_name, time_unix_nano);
         """,
+        """
+        CREATE TABLE span_operations (
+            service_name TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            PRIMARY KEY (service_name, name, kind)
+        );
+        CREATE TABLE metric_descriptors (
+            metric_name TEXT NOT NULL,
+            metric_type INTEGER NOT NULL,
+            unit TEXT NOT NULL,
+            description TEXT NOT NULL,
+            PRIMARY KEY (metric_name, metric_type, unit)
+        );
+        """ + SpanRollupTables("INTEGER", "BLOB", "TEXT"),
     ];
+
+    /// <summary>
+    /// One table per resolution (10 s, 1 min, 1 h) with the same columns, so each keeps its own retention.
+    /// A row is one writer's aggregate of one (service, operation, kind, status) in one bucket; rows of several
+    /// Collector processes sharing a database are merged when read, so no writer waits on another's row.
+    /// </summary>
+    private static string SpanRollupTables(string integer, string blob, string text, bool partitioned = false) =>
+        string.Concat(SpanRollupResolutions.All.Select(resolution => $"""
+            CREATE TABLE {resolution.Table} (
+                bucket_start_unix_nano {integer} NOT NULL,
+                service_name {text} NOT NULL,
+                operation {text} NOT NULL,
+                kind {integer} NOT NULL,
+                status_code {integer} NOT NULL,
+                writer_id {text} NOT NULL,
+                request_count {integer} NOT NULL,
+                error_count {integer} NOT NULL,
+                duration_sketch {blob} NOT NULL,
+                PRIMARY KEY (service_name, bucket_start_unix_nano, operation, kind, status_code, writer_id)
+            ){(partitioned ? " PARTITION BY RANGE (bucket_start_unix_nano)" : "")};
+            CREATE INDEX ix_{resolution.Table}_bucket ON {resolution.Table} (bucket_start_unix_nano);
+
+            """));
+
 }

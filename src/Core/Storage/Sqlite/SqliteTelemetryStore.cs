@@ -8,7 +8,7 @@ namespace Observability.Core.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. One connection writes (SQLite has a single writer),
 /// each read opens a pooled connection, so reads never wait for a commit.
 /// </summary>
-public sealed class SqliteTelemetryStore : ITelemetryStore
+public sealed partial class SqliteTelemetryStore : ITelemetryStore
 {
     private readonly SqliteStorageOptions _options;
     private readonly ILogger<SqliteTelemetryStore> _logger;
@@ -16,6 +16,7 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly HashSet<long> _knownResourceIds = [];
     private readonly HashSet<long> _knownScopeIds = [];
+    private readonly CatalogTracker _catalog = new();
     private SqliteConnection? _writer;
 
     public SqliteTelemetryStore(SqliteStorageOptions options, ILogger<SqliteTelemetryStore> logger)
@@ -80,6 +81,7 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
         await _writeLock.WaitAsync(cancellationToken);
         var newResources = new List<long>();
         var newScopes = new List<long>();
+        var (newOperations, newMetrics) = _catalog.Unknown(batch);
         try
         {
             await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
@@ -88,7 +90,9 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
             WriteSpans(writer, transaction, batch.Spans, resources, scopes);
             WriteLogs(writer, transaction, batch.Logs, resources, scopes);
             WriteMetricPoints(writer, transaction, batch.MetricPoints, resources, scopes);
+            WriteCatalog(writer, transaction, newOperations, newMetrics);
             await transaction.CommitAsync(cancellationToken);
+            _catalog.Remember(newOperations, newMetrics);
         }
         catch
         {
@@ -100,6 +104,43 @@ public sealed class SqliteTelemetryStore : ITelemetryStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private static void WriteCatalog(SqliteConnection connection, SqliteTransaction transaction, List<SpanOperation> operations, List<MetricDescriptor> metrics)
+    {
+        if (operations.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT OR IGNORE INTO span_operations (service_name, name, kind) VALUES ($1, $2, $3);";
+            var p = AddParameters(command, 3);
+            foreach (var operation in operations)
+            {
+                p[0].Value = operation.ServiceName;
+                p[1].Value = operation.Name;
+                p[2].Value = (int)operation.Kind;
+                command.ExecuteNonQuery();
+            }
+        }
+        if (metrics.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            // The latest description wins: instrumentation that improves its text replaces the old one.
+            command.CommandText = """
+                INSERT INTO metric_descriptors (metric_name, metric_type, unit, description) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (metric_name, metric_type, unit) DO UPDATE SET description = excluded.description;
+                """;
+            var p = AddParameters(command, 4);
+            foreach (var metric in metrics)
+            {
+                p[0].Value = metric.Name;
+                p[1].Value = (int)metric.Type;
+                p[2].Value = metric.Unit;
+                p[3].Value = metric.Description;
+                command.ExecuteNonQuery();
+            }
         }
     }
 
