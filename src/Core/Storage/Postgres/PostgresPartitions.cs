@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Observability.Core.Rollups;
 using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage.Postgres;
@@ -30,6 +31,11 @@ internal sealed class PostgresPartitions(NpgsqlDataSource dataSource, ILogger lo
             foreach (var span in batch.Spans)
             {
                 Collect(missing, "spans", span.StartUnixNanos);
+                // Rollup buckets (10 s, 1 min, 1 h) divide a day, so a span's rollups fall on its own day.
+                foreach (var resolution in SpanRollupResolutions.All)
+                {
+                    Collect(missing, resolution.Table, span.StartUnixNanos);
+                }
             }
             foreach (var log in batch.Logs)
             {
