@@ -21,6 +21,7 @@ internal static class CollectorConfiguration
         {
             throw new ConfigurationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set; set it to an Npgsql connection string.");
         }
+        Validate(storage, "Storage");
         Validate(storage.Sqlite, "Storage:Sqlite");
 
         CollectorOptions collector;

@@ -7,6 +7,7 @@ using Observability.Collector.Ingest;
 using Observability.Collector.Otlp;
 using Observability.Collector.Otlp.Grpc;
 using Observability.Collector.Otlp.Http;
+using Observability.Collector.Storage;
 using Observability.Core.Storage;
 using Observability.Core.Storage.Postgres;
 using Observability.Core.Storage.Sqlite;
@@ -67,6 +68,7 @@ public static class CollectorHostingExtensions
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<TelemetryIngestor>();
         services.AddHostedService<IngestWriter>();
+        services.AddHostedService<RetentionService>();
 
         services.AddSingleton<OtlpApiKeyValidator>();
         services.AddSingleton<OtlpTraceService>();

@@ -30,6 +30,12 @@ public interface ITelemetryStore : IAsyncDisposable
     /// <summary>Points of one metric whose time is in [from, to), ordered by time.</summary>
     Task<IReadOnlyList<MetricPointRecord>> GetMetricPointsAsync(string metricName, long fromUnixNanos, long toUnixNanos, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes data older than the policy's cut-offs: whole daily partitions on PostgreSQL, rows in small chunks on
+    /// SQLite so ingest is never held up for long.
+    /// </summary>
+    Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(RetentionPolicy policy, CancellationToken cancellationToken);
+
     /// <summary>How many items of each signal are stored.</summary>
     Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken);
 }

@@ -11,6 +11,14 @@ public sealed class StorageOptions
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     public SqliteStorageOptions Sqlite { get; set; } = new();
+
+    /// <summary>Days raw spans, logs, metric points and 10-second rollups are kept.</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 7;
+
+    /// <summary>Days 1-minute and 1-hour rollups are kept: long enough for monthly and yearly reports.</summary>
+    [Range(1, 3650)]
+    public int RollupRetentionDays { get; set; } = 400;
 }
 
 public enum StorageProvider

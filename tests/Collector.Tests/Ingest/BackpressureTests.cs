@@ -145,5 +145,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
 
     public Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
 
+    public Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(RetentionPolicy policy, CancellationToken cancellationToken) =>
+        inner.ApplyRetentionAsync(policy, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

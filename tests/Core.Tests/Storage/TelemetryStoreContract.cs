@@ -157,6 +157,31 @@ public abstract class TelemetryStoreContract
         Assert.Equal(3, (await store.GetTraceAsync(traceId, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task Retention_removes_data_older_than_the_cutoff_and_keeps_the_rest()
+    {
+        await using var store = await OpenAsync();
+        var now = new DateTimeOffset(2026, 11, 25, 15, 30, 0, TimeSpan.Zero);
+        long NanosAgo(double days) => (now.AddDays(-days) - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var batch = new TelemetryBatch();
+        var old = TelemetryBuilder.Span() with { StartUnixNanos = NanosAgo(10), EndUnixNanos = NanosAgo(10) + 1_000 };
+        var edge = TelemetryBuilder.Span() with { StartUnixNanos = NanosAgo(6.5), EndUnixNanos = NanosAgo(6.5) + 1_000 };
+        var recent = TelemetryBuilder.Span() with { StartUnixNanos = NanosAgo(0.1), EndUnixNanos = NanosAgo(0.1) + 1_000 };
+        batch.Spans.AddRange([old, edge, recent]);
+        batch.Logs.Add(TelemetryBuilder.Log() with { TimeUnixNanos = NanosAgo(9) });
+        batch.Logs.Add(TelemetryBuilder.Log() with { TimeUnixNanos = NanosAgo(1) });
+        batch.MetricPoints.Add(TelemetryBuilder.MetricPointsOfEveryType().First() with { TimeUnixNanos = NanosAgo(30) });
+        await store.WriteAsync(batch, CancellationToken.None);
+
+        var results = await store.ApplyRetentionAsync(RetentionPolicy.For(new StorageOptions { RetentionDays = 7 }, now), CancellationToken.None);
+
+        Assert.Empty(await store.GetTraceAsync(old.TraceId, CancellationToken.None));
+        Assert.Single(await store.GetTraceAsync(edge.TraceId, CancellationToken.None));
+        Assert.Single(await store.GetTraceAsync(recent.TraceId, CancellationToken.None));
+        Assert.Equal(new TelemetryCounts(2, 1, 0), await store.CountAsync(CancellationToken.None));
+        Assert.Contains(results, r => r.Table == "spans" && (r.RowsDeleted == 1 || r.PartitionsDropped.Count == 1));
+    }
+
     private static void AssertSpan(SpanRecord expected, SpanRecord actual)
     {
         Assert.Equal(expected.TraceId, actual.TraceId);
