@@ -7,6 +7,8 @@ using Observability.Collector.Ingest;
 using Observability.Collector.Otlp;
 using Observability.Collector.Otlp.Grpc;
 using Observability.Collector.Otlp.Http;
+using Observability.Collector.Query;
+using Observability.Core.Rollups;
 using Observability.Collector.Storage;
 using Observability.Core.Storage;
 using Observability.Core.Storage.Postgres;
@@ -64,6 +66,8 @@ public static class CollectorHostingExtensions
         services.AddSingleton(Metrics.NewCustomRegistry());
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<ITelemetryStore>(CreateStore);
+        services.AddSingleton<ISpanRollupReader>(provider => provider.GetRequiredService<ITelemetryStore>());
+        services.AddSingleton<RedQueryService>();
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<TelemetryIngestor>();
@@ -105,6 +109,7 @@ public static class CollectorHostingExtensions
         otlpHttp.MapPost("/logs", (HttpContext context, OtlpHttpReceiver receiver, OtlpLogsService service) => receiver.HandleAsync(context, service));
 
         app.MapMetrics("/metrics", registry);
+        app.MapRedEndpoints();
         app.MapHealthEndpoints();
         return app;
     }

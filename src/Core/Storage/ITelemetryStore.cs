@@ -1,3 +1,4 @@
+using Observability.Core.Rollups;
 using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage;
@@ -7,7 +8,7 @@ namespace Observability.Core.Storage;
 /// all-or-nothing per batch and durable when the returned task completes, so the ingest pipeline can
 /// acknowledge an export only after its data is committed.
 /// </summary>
-public interface ITelemetryStore : IAsyncDisposable
+public interface ITelemetryStore : ISpanRollupReader, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres".</summary>
     string ProviderName { get; }

@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Observability.Collector.Tests.Infrastructure;
+using Observability.Core.Rollups;
 using Observability.Core.Storage;
 using Observability.Core.Telemetry;
 
@@ -144,6 +145,9 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
         inner.GetMetricPointsAsync(metricName, fromUnixNanos, toUnixNanos, cancellationToken);
 
     public Task<TelemetryCounts> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
+
+    public Task<IReadOnlyList<SpanRollup>> GetSpanRollupsAsync(SpanRollupQuery query, CancellationToken cancellationToken) =>
+        inner.GetSpanRollupsAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(RetentionPolicy policy, CancellationToken cancellationToken) =>
         inner.ApplyRetentionAsync(policy, cancellationToken);

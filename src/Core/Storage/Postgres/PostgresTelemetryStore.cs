@@ -118,6 +118,7 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await InsertResourcesAndScopesAsync(connection, transaction, newResources.Values, newScopes.Values, cancellationToken);
         await CopySpansAsync(connection, batch.Spans, cancellationToken);
+        await WriteRollupsAsync(connection, transaction, batch.Spans, cancellationToken);
         await CopyLogsAsync(connection, batch.Logs, cancellationToken);
         await CopyMetricPointsAsync(connection, batch.MetricPoints, cancellationToken);
         var (newOperations, newMetrics) = _catalog.Unknown(batch);

@@ -88,6 +88,7 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
             var resources = new ResourceWriter(writer, transaction, _knownResourceIds, newResources);
             var scopes = new ScopeWriter(writer, transaction, _knownScopeIds, newScopes);
             WriteSpans(writer, transaction, batch.Spans, resources, scopes);
+            WriteRollups(writer, transaction, batch.Spans);
             WriteLogs(writer, transaction, batch.Logs, resources, scopes);
             WriteMetricPoints(writer, transaction, batch.MetricPoints, resources, scopes);
             WriteCatalog(writer, transaction, newOperations, newMetrics);

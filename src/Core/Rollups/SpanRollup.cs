@@ -1,0 +1,72 @@
+using Observability.Core.Sketches;
+using Observability.Core.Telemetry;
+
+namespace Observability.Core.Rollups;
+
+/// <summary>
+/// What a rollup row aggregates: one operation of one service, or with a null <paramref name="Operation"/> all
+/// operations of the service, by span kind and status.
+/// </summary>
+public sealed record SpanRollupKey(string ServiceName, string? Operation, SpanKind Kind, SpanStatusCode StatusCode);
+
+/// <summary>
+/// Requests, errors and a mergeable latency sketch (milliseconds) for one key in one bucket. Rollups of any
+/// bucket width, from any number of Collector processes, merge without losing accuracy.
+/// </summary>
+public sealed class SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, long requestCount, long errorCount, LatencySketch durationsMilliseconds)
+{
+    public long BucketStartUnixNanos { get; } = bucketStartUnixNanos;
+
+    public SpanRollupKey Key { get; } = key;
+
+    public long RequestCount { get; private set; } = requestCount;
+
+    public long ErrorCount { get; private set; } = errorCount;
+
+    public LatencySketch DurationsMilliseconds { get; } = durationsMilliseconds;
+
+    public static SpanRollup Empty(long bucketStartUnixNanos, SpanRollupKey key) => new(bucketStartUnixNanos, key, 0, 0, new LatencySketch());
+
+    public void Add(SpanRecord span)
+    {
+        RequestCount++;
+        if (span.StatusCode == SpanStatusCode.Error)
+        {
+            ErrorCount++;
+        }
+        DurationsMilliseconds.Add(Math.Max(span.DurationNanos, 0) / 1_000_000.0);
+    }
+
+    public void Merge(SpanRollup other)
+    {
+        RequestCount += other.RequestCount;
+        ErrorCount += other.ErrorCount;
+        DurationsMilliseconds.Merge(other.DurationsMilliseconds);
+    }
+}
+
+/// <summary>Turns a batch of spans into the rollup increments of each resolution.</summary>
+public static class SpanRollupBuilder
+{
+    /// <summary>Each span counts once for its operation and once for its whole service.</summary>
+    public static Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup> Build(IEnumerable<SpanRecord> spans, SpanRollupResolution resolution)
+    {
+        var rollups = new Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup>();
+        foreach (var span in spans)
+        {
+            var bucket = resolution.BucketOf(span.StartUnixNanos);
+            Add(rollups, bucket, new SpanRollupKey(span.Resource.ServiceName, span.Name, span.Kind, span.StatusCode), span);
+            Add(rollups, bucket, new SpanRollupKey(span.Resource.ServiceName, null, span.Kind, span.StatusCode), span);
+        }
+        return rollups;
+    }
+
+    private static void Add(Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup> rollups, long bucket, SpanRollupKey key, SpanRecord span)
+    {
+        if (!rollups.TryGetValue((bucket, key), out var rollup))
+        {
+            rollups[(bucket, key)] = rollup = SpanRollup.Empty(bucket, key);
+        }
+        rollup.Add(span);
+    }
+}
