@@ -67,6 +67,7 @@ public static class CollectorHostingExtensions
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<ITelemetryStore>(CreateStore);
         services.AddSingleton<ISpanRollupReader>(provider => provider.GetRequiredService<ITelemetryStore>());
+        services.AddSingleton<ITelemetryReader>(provider => provider.GetRequiredService<ITelemetryStore>());
         services.AddSingleton<RedQueryService>();
         services.AddHostedService<StorageInitializer>();
         services.AddSingleton<IngestQueue>();
@@ -110,6 +111,7 @@ public static class CollectorHostingExtensions
 
         app.MapMetrics("/metrics", registry);
         app.MapRedEndpoints();
+        app.MapQueryApi();
         app.MapHealthEndpoints();
         return app;
     }

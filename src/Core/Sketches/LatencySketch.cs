@@ -268,9 +268,13 @@ public sealed class LatencySketch
         {
             throw new FormatException($"Latency sketch claims {nonEmpty} buckets.");
         }
+        // Read every bucket first, then size the window once: a stored sketch is loaded for every rollup row a
+        // query touches, so this path must not regrow its array bucket by bucket.
+        var indexes = new int[(int)nonEmpty];
+        var counts = new long[(int)nonEmpty];
         long index = 0;
         var bucketTotal = 0L;
-        for (ulong i = 0; i < nonEmpty; i++)
+        for (var i = 0; i < indexes.Length; i++)
         {
             index = i == 0 ? UnZigZag(reader.Varint()) : checked(index + 1 + (long)reader.Varint());
             var count = checked((long)reader.Varint());
@@ -278,8 +282,23 @@ public sealed class LatencySketch
             {
                 throw new FormatException("Latency sketch has a malformed bucket.");
             }
-            sketch.AddToBucket((int)index, count);
+            indexes[i] = (int)index;
+            counts[i] = count;
             bucketTotal += count;
+        }
+        if (indexes.Length > 0)
+        {
+            if ((long)indexes[^1] - indexes[0] + 1 > DefaultMaxBuckets * 16L)
+            {
+                throw new FormatException("Latency sketch spans too many buckets.");
+            }
+            sketch._counts = new long[indexes[^1] - indexes[0] + 1];
+            sketch._base = sketch._first = indexes[0];
+            sketch._last = indexes[^1];
+            for (var i = 0; i < indexes.Length; i++)
+            {
+                sketch._counts[indexes[i] - sketch._base] = counts[i];
+            }
         }
         if (!reader.AtEnd)
         {

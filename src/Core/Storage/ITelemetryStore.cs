@@ -8,7 +8,7 @@ namespace Observability.Core.Storage;
 /// all-or-nothing per batch and durable when the returned task completes, so the ingest pipeline can
 /// acknowledge an export only after its data is committed.
 /// </summary>
-public interface ITelemetryStore : ISpanRollupReader, IAsyncDisposable
+public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDisposable
 {
     /// <summary>"sqlite" or "postgres".</summary>
     string ProviderName { get; }

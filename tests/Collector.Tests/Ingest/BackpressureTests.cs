@@ -152,5 +152,25 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
     public Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(RetentionPolicy policy, CancellationToken cancellationToken) =>
         inner.ApplyRetentionAsync(policy, cancellationToken);
 
+    public Task<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) => inner.GetServicesAsync(cancellationToken);
+
+    public Task<IReadOnlyList<SpanOperation>> GetOperationsAsync(string serviceName, SpanKind? kind, CancellationToken cancellationToken) =>
+        inner.GetOperationsAsync(serviceName, kind, cancellationToken);
+
+    public Task<IReadOnlyList<byte[]>> FindTraceIdsAsync(TraceSearch search, CancellationToken cancellationToken) => inner.FindTraceIdsAsync(search, cancellationToken);
+
+    public Task<IReadOnlyList<SpanRecord>> GetTracesAsync(IReadOnlyCollection<byte[]> traceIds, CancellationToken cancellationToken) =>
+        inner.GetTracesAsync(traceIds, cancellationToken);
+
+    public Task<IReadOnlyList<LogRecord>> SearchLogsAsync(LogSearch search, CancellationToken cancellationToken) => inner.SearchLogsAsync(search, cancellationToken);
+
+    public Task<IReadOnlyList<MetricDescriptor>> GetMetricDescriptorsAsync(CancellationToken cancellationToken) => inner.GetMetricDescriptorsAsync(cancellationToken);
+
+    public Task<IReadOnlyList<MetricSeriesKey>> GetMetricSeriesAsync(string metricName, long fromUnixNanos, long toUnixNanos, int limit, CancellationToken cancellationToken) =>
+        inner.GetMetricSeriesAsync(metricName, fromUnixNanos, toUnixNanos, limit, cancellationToken);
+
+    public Task<IReadOnlyList<MetricSample>> GetMetricSamplesAsync(MetricSampleQuery query, CancellationToken cancellationToken) =>
+        inner.GetMetricSamplesAsync(query, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
