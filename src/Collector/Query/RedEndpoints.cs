@@ -43,8 +43,8 @@ internal static class RedEndpoints
             var services = await red.ServicesAsync(kinds, from, to, cancellationToken);
             return Results.Ok(new
             {
-                from,
-                to,
+                from = from.UtcDateTime,
+                to = to.UtcDateTime,
                 spanKinds = KindNames(kinds),
                 services = services.Select(s => new { service = s.Service, red = s.Red }),
                 noData = services.Count == 0 ? $"no {string.Join(" or ", KindNames(kinds))} spans from any service in [{from:O}, {to:O})" : null,
@@ -78,8 +78,8 @@ internal static class RedEndpoints
         {
             service,
             operation,
-            from,
-            to,
+            from = from.UtcDateTime,
+            to = to.UtcDateTime,
             step = $"{step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s",
             spanKinds = KindNames(kinds),
             points,

@@ -5,8 +5,9 @@ using Observability.Core.Telemetry;
 namespace Observability.Collector.Query;
 
 /// <summary>Rate, errors and duration of one step, or of a whole window.</summary>
+/// <param name="Time">The start of the step (UTC), written as RFC 3339 with a Z like the other query endpoints.</param>
 public sealed record RedPoint(
-    DateTimeOffset Time,
+    DateTime Time,
     long Requests,
     long Errors,
     double RequestRatePerSecond,
@@ -98,7 +99,7 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
         }
 
         public RedPoint ToPoint(DateTimeOffset time, TimeSpan window) => new(
-            time,
+            time.UtcDateTime,
             _requests,
             _errors,
             _requests / window.TotalSeconds,
