@@ -87,7 +87,10 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
 
     private sealed class Accumulator
     {
-        private readonly LatencySketch _durations = new();
+        // The first row's sketch is used as it is and only copied once a second row must merge into it: most
+        // steps of a service-wide series hold one row per status, and rows are read fresh for every query.
+        private LatencySketch? _durations;
+        private bool _owned;
         private long _requests;
         private long _errors;
 
@@ -95,6 +98,16 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
         {
             _requests += row.RequestCount;
             _errors += row.ErrorCount;
+            if (_durations is null)
+            {
+                _durations = row.DurationsMilliseconds;
+                return;
+            }
+            if (!_owned)
+            {
+                _durations = _durations.Clone();
+                _owned = true;
+            }
             _durations.Merge(row.DurationsMilliseconds);
         }
 
@@ -109,6 +122,6 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
             Quantile(0.95),
             Quantile(0.99));
 
-        private double? Quantile(double q) => _durations.Count == 0 ? null : _durations.Quantile(q);
+        private double? Quantile(double q) => _durations is { Count: > 0 } sketch ? sketch.Quantile(q) : null;
     }
 }

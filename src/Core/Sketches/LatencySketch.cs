@@ -1,548 +1,391 @@
-using System.Buffers.Binary;
-
 namespace Observability.Core.Sketches;
 
 /// <summary>
-/// A mergeable latency sketch: the OpenTelemetry base-2 exponential histogram (OpenTelemetry metrics data model,
-/// "ExponentialHistogram"). At scale s, bucket i holds values in (base^i, base^(i+1)] with base = 2^(2^-s).
-/// Quantiles report the harmonic midpoint 2·L·U/(L+U) of their bucket, whose relative error for any value in
-/// the bucket is at most (base-1)/(base+1): 0.27% at scale 7, 0.54% at scale 6, 1.08% at scale 5.
-/// The sketch starts at <see cref="DefaultMaxScale"/> and halves its resolution (scale - 1, merging bucket pairs)
-/// only when the values span more than <see cref="DefaultMaxBuckets"/> buckets; with the defaults it stays within
-/// 1% for any data whose largest value is at most 2^32 times its smallest positive one (1 µs to 71 minutes).
-/// Merging is exact at the coarser of the two scales: associative and commutative. Values ≤ 0 are counted in
-/// the zero bucket and reported as 0.
+/// A mergeable distribution sketch with a relative-error guarantee: the OpenTelemetry base-2 exponential
+/// histogram. At scale s, bucket i holds values whose magnitude lies in (base^i, base^(i+1)], base = 2^(2^-s).
 /// </summary>
-public sealed class LatencySketch
+/// <remarks>
+/// <para>
+/// <b>Guarantee.</b> Every value in a bucket is reported as the bucket's representative r = 2·L·U/(L+U), the harmonic
+/// mean of its bounds L and U = base·L. For any x in (L, U], |r − x| ≤ α·x with α = (base−1)/(base+1) = tanh(ln(base)/2),
+/// the smallest bound any single point achieves (the geometric midpoint √(L·U) gives √base − 1, slightly more).
+/// A quantile is the representative of the bucket that holds the exact nearest-rank value, clamped to [Min, Max], so
+/// it is within α·x of that value x: α = 0.135% at scale 8, 0.271% at scale 7, 0.542% at scale 6, 1.08% at scale 5.
+/// </para>
+/// <para>
+/// <b>Downscaling.</b> The sketch starts at <see cref="MaxScale"/> and lowers the scale (merging 2^c adjacent buckets)
+/// only when one sign's populated buckets would span more than <see cref="MaxBuckets"/> indexes. Downscaling is exact,
+/// so the bound depends only on the final <see cref="Scale"/>, never on the history: <see cref="RelativeError"/>.
+/// With the defaults (8, 4096) the scale stays ≥ 7 while the largest value is at most about 2^32 times the smallest
+/// (1 µs to 71 minutes, in any unit) and ≥ 6 up to a ratio of 2^64.
+/// </para>
+/// <para>
+/// <b>Zeros and negatives.</b> Zero goes to the zero bucket and is reported exactly. Negative values are supported
+/// (clock skew can make a duration negative) and mirrored into their own buckets with the same bound. Values in
+/// the zero bucket of a merged OTLP point with a zero threshold t > 0 are reported as 0, an absolute error ≤ t
+/// (<see cref="ZeroThreshold"/>): quantiles are then within max(α·|x|, t).
+/// </para>
+/// <para>
+/// Merging is exact at the coarser of the two scales, and associative and commutative: any merge order of the same
+/// inputs yields the same buckets, scale, count, min and max (Sum is a floating-point sum whose last bits can vary).
+/// Not thread-safe.
+/// </para>
+/// </remarks>
+public sealed partial class LatencySketch
 {
-    public const int DefaultMaxScale = 7;
+    // Scale 8 (0.135%) while data spans at most 16 octaves; 4096 buckets keep scale 7 (0.271%) up to 32 octaves,
+    // which covers 1 µs to 1 hour, at 8 bytes a bucket in memory and one or two in storage.
+    public const int DefaultMaxScale = 8;
     public const int DefaultMaxBuckets = 4096;
-    private const byte FormatVersion = 1;
-    private const int MinScale = -10;
 
-    private readonly int _maxBuckets;
-    private long[] _counts = [];
-    // Index of _counts[0]; the used window is [_first, _last], empty when _last < _first.
-    private int _base;
-    private int _first = 1;
-    private int _last;
+    /// <summary>The fewest buckets a sketch may have: enough for any double range at scale -10.</summary>
+    public const int SmallestMaxBuckets = 8;
 
+    /// <summary>The most buckets a sketch may have, which bounds its memory and serialised size.</summary>
+    public const int LargestMaxBuckets = 1 << 16;
+
+    private readonly BucketRange _positive;
+    private readonly BucketRange _negative;
+    private long _count;
+    private long _zeroCount;
+    private double _zeroThreshold;
+    private double _sum;
+    private double _min = double.NaN;
+    private double _max = double.NaN;
+    private bool _sumIsEstimated;
+
+    /// <param name="maxScale">The starting and highest scale, -10..20.</param>
+    /// <param name="maxBuckets">The most buckets per sign before the scale is lowered, 8..65536.</param>
     public LatencySketch(int maxScale = DefaultMaxScale, int maxBuckets = DefaultMaxBuckets)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxScale, 20);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxScale, MinScale);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuckets, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxScale, ExponentialMapping.MinScale);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxScale, ExponentialMapping.MaxScale);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuckets, SmallestMaxBuckets);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBuckets, LargestMaxBuckets);
+        MaxScale = maxScale;
+        MaxBuckets = maxBuckets;
         Scale = maxScale;
-        _maxBuckets = maxBuckets;
+        _positive = new BucketRange(maxBuckets);
+        _negative = new BucketRange(maxBuckets);
     }
 
-    /// <summary>The current scale: base = 2^(2^-Scale).</summary>
+    public int MaxScale { get; }
+
+    public int MaxBuckets { get; }
+
+    /// <summary>The current resolution: base = 2^(2^-Scale). Only ever decreases.</summary>
     public int Scale { get; private set; }
 
-    public long Count { get; private set; }
+    /// <summary>The worst relative error of any quantile at the current scale, (base−1)/(base+1).</summary>
+    public double RelativeError => ExponentialMapping.RelativeError(Scale);
 
-    public long ZeroCount { get; private set; }
+    public long Count => _count;
 
-    public double Sum { get; private set; }
+    /// <summary>How many values are in the zero bucket.</summary>
+    public long ZeroCount => _zeroCount;
 
-    /// <summary>Smallest value added; NaN when empty.</summary>
-    public double Min { get; private set; } = double.NaN;
+    /// <summary>The widest zero threshold of the merged OTLP points that had zero-bucket values; 0 when zeros are exact.</summary>
+    public double ZeroThreshold => _zeroThreshold;
 
-    /// <summary>Largest value added; NaN when empty.</summary>
-    public double Max { get; private set; } = double.NaN;
+    /// <summary>The sum of the values; 0 when empty. See <see cref="SumIsEstimated"/>.</summary>
+    public double Sum => _sum;
 
-    /// <summary>The worst relative error of a quantile at the current scale.</summary>
-    public double RelativeErrorBound => RelativeErrorAt(Scale);
+    /// <summary>
+    /// True when a merged histogram did not report its sum and its buckets' representatives stood in, which for
+    /// positive values keeps Sum within the same relative error α (explicit histograms: their own bucket bound).
+    /// </summary>
+    public bool SumIsEstimated => _sumIsEstimated;
 
-    public static double RelativeErrorAt(int scale)
+    /// <summary>
+    /// The smallest value; NaN when empty. Exact for added values and for merged histograms that report their min;
+    /// otherwise the representative of their lowest non-empty bucket.
+    /// </summary>
+    public double Min => _min;
+
+    /// <summary>The largest value; NaN when empty. Exact or a representative, as for <see cref="Min"/>.</summary>
+    public double Max => _max;
+
+    /// <summary>(base−1)/(base+1) at <paramref name="scale"/>: the quantile error bound of a sketch at that scale.</summary>
+    public static double RelativeErrorAtScale(int scale)
     {
-        var @base = Math.Pow(2, Math.Pow(2, -scale));
-        return (@base - 1) / (@base + 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, ExponentialMapping.MinScale);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(scale, ExponentialMapping.MaxScale);
+        return ExponentialMapping.RelativeError(scale);
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> occurrences of <paramref name="value"/>. Allocates only while the bucket array
+    /// is still growing. NaN and infinities are refused: they have no bucket and would poison Sum.
+    /// </summary>
     public void Add(double value, long count = 1)
     {
-        if (double.IsNaN(value) || double.IsInfinity(value))
+        if (!double.IsFinite(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A latency must be a finite number.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, "A sketch holds finite values only.");
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        Observe(value, count);
-        if (value <= 0)
+        if (value == 0)
         {
-            ZeroCount += count;
-            return;
+            // -0.0 as +0.0, so that Min and Max do not depend on which zero came first.
+            value = 0;
         }
-        AddToBucket(MapToIndex(value, Scale), count);
+        AddToBuckets(value, count);
+        _count = checked(_count + count);
+        _sum += value * count;
+        if (_count == count)
+        {
+            _min = _max = value;
+        }
+        else if (value < _min)
+        {
+            _min = value;
+        }
+        else if (value > _max)
+        {
+            _max = value;
+        }
     }
 
+    /// <summary>
+    /// Adds every value of <paramref name="other"/>: exact at the coarser of the two scales (lower still if the
+    /// union would exceed this sketch's <see cref="MaxBuckets"/>). This sketch's limits apply to the result.
+    /// </summary>
     public void Merge(LatencySketch other)
     {
-        if (other.Count == 0)
+        ArgumentNullException.ThrowIfNull(other);
+        if (other._count == 0)
         {
             return;
         }
-        MergeBuckets(other.Scale, other._counts, other._base, other._first, other._last);
-        ZeroCount += other.ZeroCount;
-        Count += other.Count;
-        Sum += other.Sum;
-        Min = double.IsNaN(Min) ? other.Min : Math.Min(Min, other.Min);
-        Max = double.IsNaN(Max) ? other.Max : Math.Max(Max, other.Max);
+        if (ReferenceEquals(other, this))
+        {
+            other = Clone();
+        }
+        if (other._count > long.MaxValue - _count)
+        {
+            throw new OverflowException("The merged sketch would hold more than long.MaxValue values.");
+        }
+        var shift = MakeRoomFor(other.Scale, SpanOf(other._positive), SpanOf(other._negative));
+        AddShifted(_positive, other._positive, shift);
+        AddShifted(_negative, other._negative, shift);
+        _zeroCount += other._zeroCount;
+        _zeroThreshold = Math.Max(_zeroThreshold, other._zeroThreshold);
+        _sum += other._sum;
+        _sumIsEstimated |= other._sumIsEstimated;
+        ObserveRange(other._count, other._min, other._max);
     }
 
     /// <summary>
-    /// Merges an OTLP exponential-histogram data point exactly (at the coarser of its scale and this sketch's).
-    /// Negative buckets are counted as zero: latencies are never negative.
-    /// </summary>
-    public void MergeExponentialHistogram(int scale, ulong zeroCount, int positiveOffset, IReadOnlyList<ulong> positiveBucketCounts,
-        IReadOnlyList<ulong> negativeBucketCounts, double? sum, double? min, double? max)
-    {
-        var counts = positiveBucketCounts.Select(c => checked((long)c)).ToArray();
-        var positive = counts.Sum();
-        var zeros = checked((long)zeroCount) + negativeBucketCounts.Sum(c => checked((long)c));
-        if (positive + zeros == 0)
-        {
-            return;
-        }
-        var first = Array.FindIndex(counts, c => c > 0);
-        var last = Array.FindLastIndex(counts, c => c > 0);
-        if (first >= 0)
-        {
-            MergeBuckets(scale, counts, positiveOffset, positiveOffset + first, positiveOffset + last);
-        }
-        ZeroCount += zeros;
-        Count += positive + zeros;
-        Sum += sum ?? 0;
-        ObserveRange(min, max, scale, positiveOffset + first, positiveOffset + last, first >= 0, zeros > 0);
-    }
-
-    /// <summary>
-    /// Merges an explicit-bucket histogram. Each bucket (lower, upper] is placed at its geometric midpoint
-    /// √(lower·upper), the open-ended first and last buckets bounded by the point's min and max (or, when absent,
-    /// by half the first bound and twice the last). A quantile that falls in such a bucket is therefore within a
-    /// relative error of √(upper/lower) - 1 of the truth, plus the sketch's own bound: the histogram's bucket
-    /// layout, not the sketch, limits the accuracy. Counts at or below zero go to the zero bucket.
-    /// </summary>
-    public void MergeExplicitHistogram(IReadOnlyList<double> explicitBounds, IReadOnlyList<ulong> bucketCounts, double? sum, double? min, double? max)
-    {
-        if (bucketCounts.Count != explicitBounds.Count + 1 && bucketCounts.Count != 0)
-        {
-            throw new ArgumentException($"{bucketCounts.Count} bucket counts need {bucketCounts.Count - 1} bounds, got {explicitBounds.Count}.", nameof(bucketCounts));
-        }
-        var total = 0L;
-        for (var i = 0; i < bucketCounts.Count; i++)
-        {
-            var count = checked((long)bucketCounts[i]);
-            if (count == 0)
-            {
-                continue;
-            }
-            total += count;
-            var lower = i == 0 ? (min is > 0 ? min.Value : explicitBounds.Count > 0 ? explicitBounds[0] / 2 : 0) : explicitBounds[i - 1];
-            var upper = i == explicitBounds.Count ? (max ?? (explicitBounds.Count > 0 ? explicitBounds[^1] * 2 : 0)) : explicitBounds[i];
-            if (min is { } low && low > lower)
-            {
-                lower = low;
-            }
-            if (max is { } high && high < upper)
-            {
-                upper = high;
-            }
-            var at = lower > 0 && upper > 0 ? Math.Sqrt(lower * upper) : Math.Max(upper, 0);
-            if (at <= 0)
-            {
-                ZeroCount += count;
-            }
-            else
-            {
-                AddToBucket(MapToIndex(at, Scale), count);
-            }
-        }
-        if (total == 0)
-        {
-            return;
-        }
-        Count += total;
-        Sum += sum ?? 0;
-        if (min is { } minimum)
-        {
-            Min = double.IsNaN(Min) ? minimum : Math.Min(Min, minimum);
-        }
-        if (max is { } maximum)
-        {
-            Max = double.IsNaN(Max) ? maximum : Math.Max(Max, maximum);
-        }
-    }
-
-    /// <summary>
-    /// The nearest-rank quantile: the estimate of the value at rank ⌈q·Count⌉ in sorted order, clamped to
-    /// [Min, Max]; q = 0 is Min and q = 1 is Max. NaN when the sketch is empty.
+    /// The nearest-rank quantile: an estimate of the value at 0-based rank ⌈q·Count⌉ − 1 of the sorted values (rank 0
+    /// for q = 0), within <see cref="RelativeError"/> of it and clamped to [Min, Max]. q = 0 gives Min and q = 1 Max.
+    /// NaN when the sketch is empty: no data is not a latency of zero.
     /// </summary>
     public double Quantile(double q)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(q, 0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(q, 1);
-        if (Count == 0)
+        if (!(q >= 0 && q <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "A quantile lies in [0, 1].");
+        }
+        if (_count == 0)
         {
             return double.NaN;
         }
-        if (q == 0 || q == 1)
+        var rank = Math.Clamp((long)Math.Ceiling(q * _count) - 1, 0, _count - 1);
+        if (rank == 0)
         {
-            return q == 0 ? Min : Max;
+            return _min;
         }
-        var rank = Math.Max(1, (long)Math.Ceiling(q * Count));
-        var seen = ZeroCount;
-        var estimate = 0.0;
-        if (seen < rank)
+        if (rank == _count - 1)
         {
-            for (var index = _first; index <= _last; index++)
+            return _max;
+        }
+        return Math.Clamp(ValueAtRank(rank), _min, _max);
+    }
+
+    /// <summary>Empties the sketch but keeps its bucket arrays, so a reused sketch does not allocate again.</summary>
+    public void Clear()
+    {
+        _positive.Clear();
+        _negative.Clear();
+        Scale = MaxScale;
+        _count = 0;
+        _zeroCount = 0;
+        _zeroThreshold = 0;
+        _sum = 0;
+        _min = double.NaN;
+        _max = double.NaN;
+        _sumIsEstimated = false;
+    }
+
+    public LatencySketch Clone()
+    {
+        var copy = new LatencySketch(MaxScale, MaxBuckets)
+        {
+            Scale = Scale,
+            _count = _count,
+            _zeroCount = _zeroCount,
+            _zeroThreshold = _zeroThreshold,
+            _sum = _sum,
+            _min = _min,
+            _max = _max,
+            _sumIsEstimated = _sumIsEstimated,
+        };
+        copy._positive.CopyFrom(_positive);
+        copy._negative.CopyFrom(_negative);
+        return copy;
+    }
+
+    public override string ToString() =>
+        $"{_count} values, scale {Scale} (±{RelativeError:P3}), min {_min}, max {_max}";
+
+    private void AddToBuckets(double value, long count)
+    {
+        if (value == 0)
+        {
+            _zeroCount = checked(_zeroCount + count);
+            return;
+        }
+        var buckets = value > 0 ? _positive : _negative;
+        var index = ExponentialMapping.MapToIndex(Math.Abs(value), Scale);
+        if (!buckets.HasSlot(index))
+        {
+            var change = ChangeToFit(buckets, 0, new IndexSpan(index, index));
+            if (change > 0)
             {
-                seen += _counts[index - _base];
-                if (seen >= rank)
-                {
-                    estimate = BucketMidpoint(index, Scale);
-                    break;
-                }
+                Downscale(change);
+                index >>= change;
             }
         }
-        return Clamp(estimate);
+        buckets.Add(index, count);
     }
 
     /// <summary>
-    /// Compact form for storage: version, scale, counts and sum/min/max, then the non-empty buckets as
-    /// (gap, count) varint pairs, so sparse sketches cost a few bytes per bucket.
+    /// Lowers this sketch's scale so that buckets at <paramref name="sourceScale"/> spanning the given ranges fit
+    /// beside its own, and reserves their slots. Returns how far to shift the source's indexes.
     /// </summary>
-    public byte[] ToBytes()
+    private int MakeRoomFor(int sourceScale, IndexSpan? positive, IndexSpan? negative)
     {
-        var buffer = new List<byte>(40 + (_last - _first + 1) * 2) { FormatVersion };
-        WriteVarint(buffer, ZigZag(Scale));
-        WriteVarint(buffer, (ulong)Count);
-        WriteVarint(buffer, (ulong)ZeroCount);
-        WriteDouble(buffer, Sum);
-        WriteDouble(buffer, Min);
-        WriteDouble(buffer, Max);
-        var nonEmpty = 0;
-        for (var index = _first; index <= _last; index++)
-        {
-            nonEmpty += _counts[index - _base] > 0 ? 1 : 0;
-        }
-        WriteVarint(buffer, (ulong)nonEmpty);
-        var previous = 0;
-        var firstWritten = true;
-        for (var index = _first; index <= _last; index++)
-        {
-            var count = _counts[index - _base];
-            if (count == 0)
-            {
-                continue;
-            }
-            WriteVarint(buffer, firstWritten ? ZigZag(index) : (ulong)(index - previous - 1));
-            WriteVarint(buffer, (ulong)count);
-            previous = index;
-            firstWritten = false;
-        }
-        return [.. buffer];
-    }
-
-    public static LatencySketch FromBytes(ReadOnlySpan<byte> bytes)
-    {
-        var reader = new Reader(bytes);
-        var version = reader.Byte();
-        if (version != FormatVersion)
-        {
-            throw new FormatException($"Latency sketch format version {version} is not supported (expected {FormatVersion}).");
-        }
-        var scale = (int)UnZigZag(reader.Varint());
-        if (scale is < MinScale or > 20)
-        {
-            throw new FormatException($"Latency sketch scale {scale} is out of range.");
-        }
-        var sketch = new LatencySketch(Math.Max(scale, MinScale));
-        sketch.Count = checked((long)reader.Varint());
-        sketch.ZeroCount = checked((long)reader.Varint());
-        sketch.Sum = reader.Double();
-        sketch.Min = reader.Double();
-        sketch.Max = reader.Double();
-        var nonEmpty = reader.Varint();
-        if (nonEmpty > (ulong)DefaultMaxBuckets * 16)
-        {
-            throw new FormatException($"Latency sketch claims {nonEmpty} buckets.");
-        }
-        // Read every bucket first, then size the window once: a stored sketch is loaded for every rollup row a
-        // query touches, so this path must not regrow its array bucket by bucket.
-        var indexes = new int[(int)nonEmpty];
-        var counts = new long[(int)nonEmpty];
-        long index = 0;
-        var bucketTotal = 0L;
-        for (var i = 0; i < indexes.Length; i++)
-        {
-            index = i == 0 ? UnZigZag(reader.Varint()) : checked(index + 1 + (long)reader.Varint());
-            var count = checked((long)reader.Varint());
-            if (index is < int.MinValue or > int.MaxValue || count <= 0)
-            {
-                throw new FormatException("Latency sketch has a malformed bucket.");
-            }
-            indexes[i] = (int)index;
-            counts[i] = count;
-            bucketTotal += count;
-        }
-        if (indexes.Length > 0)
-        {
-            if ((long)indexes[^1] - indexes[0] + 1 > DefaultMaxBuckets * 16L)
-            {
-                throw new FormatException("Latency sketch spans too many buckets.");
-            }
-            sketch._counts = new long[indexes[^1] - indexes[0] + 1];
-            sketch._base = sketch._first = indexes[0];
-            sketch._last = indexes[^1];
-            for (var i = 0; i < indexes.Length; i++)
-            {
-                sketch._counts[indexes[i] - sketch._base] = counts[i];
-            }
-        }
-        if (!reader.AtEnd)
-        {
-            throw new FormatException("Latency sketch has trailing bytes.");
-        }
-        if (bucketTotal + sketch.ZeroCount != sketch.Count)
-        {
-            throw new FormatException($"Latency sketch counts disagree: {bucketTotal} in buckets + {sketch.ZeroCount} zeros != {sketch.Count}.");
-        }
-        return sketch;
-    }
-
-    /// <summary>The bucket index of a positive value at a scale, upper-inclusive as the specification defines.</summary>
-    public static int MapToIndex(double value, int scale)
-    {
-        var bits = BitConverter.DoubleToInt64Bits(value);
-        var exponent = (int)((bits >> 52) & 0x7FF);
-        var significand = bits & 0xF_FFFF_FFFF_FFFFL;
-        if (exponent == 0)
-        {
-            // Subnormal: far below any latency; file it with the smallest normal value.
-            exponent = 1;
-            significand = 0;
-        }
-        var base2Exponent = exponent - 1023;
-        if (significand == 0)
-        {
-            // An exact power of two is the inclusive upper bound of the bucket below it.
-            return scale >= 0 ? (base2Exponent << scale) - 1 : (base2Exponent - 1) >> -scale;
-        }
-        if (scale <= 0)
-        {
-            return base2Exponent >> -scale;
-        }
-        return (int)Math.Floor(Math.Log2(value) * (1 << scale));
-    }
-
-    /// <summary>The lower boundary base^index of a bucket.</summary>
-    public static double LowerBoundary(int index, int scale) => Math.Pow(2, index * Math.Pow(2, -scale));
-
-    private static double BucketMidpoint(int index, int scale)
-    {
-        var lower = LowerBoundary(index, scale);
-        var upper = LowerBoundary(index + 1, scale);
-        return 2 * lower * upper / (lower + upper);
-    }
-
-    private double Clamp(double estimate) => Math.Min(Math.Max(estimate, double.IsNaN(Min) ? estimate : Min), double.IsNaN(Max) ? estimate : Max);
-
-    private void Observe(double value, long count)
-    {
-        Count += count;
-        Sum += value * count;
-        Min = double.IsNaN(Min) ? value : Math.Min(Min, value);
-        Max = double.IsNaN(Max) ? value : Math.Max(Max, value);
-    }
-
-    /// <summary>Min and max of a merged point; when it omits them, its outermost bucket boundaries stand in.</summary>
-    private void ObserveRange(double? min, double? max, int scale, int firstIndex, int lastIndex, bool hasPositive, bool hasZeros)
-    {
-        var low = min ?? (hasZeros || !hasPositive ? 0 : LowerBoundary(firstIndex, scale));
-        var high = max ?? (hasPositive ? LowerBoundary(lastIndex + 1, scale) : 0);
-        Min = double.IsNaN(Min) ? low : Math.Min(Min, low);
-        Max = double.IsNaN(Max) ? high : Math.Max(Max, high);
-    }
-
-    private void MergeBuckets(int otherScale, long[] counts, int otherBase, int otherFirst, int otherLast)
-    {
-        if (otherLast < otherFirst)
-        {
-            return;
-        }
-        // Bring both to a common scale: the coarser of the two, then coarser still if the union would not fit.
-        var shift = Math.Max(otherScale - Scale, 0);
-        if (otherScale < Scale)
-        {
-            Downscale(Scale - otherScale);
-        }
-        var first = otherFirst >> shift;
-        var last = otherLast >> shift;
-        var empty = _last < _first;
+        var target = Math.Min(Scale, sourceScale);
+        var sourceShift = sourceScale - target;
+        var change = Scale - target;
         var extra = 0;
-        while (((Math.Max(last, empty ? last : _last) >> extra) - (Math.Min(first, empty ? first : _first) >> extra)) + 1 > _maxBuckets)
+        if (positive is { } p)
+        {
+            extra = Math.Max(extra, ChangeToFit(_positive, change, p >> sourceShift));
+        }
+        if (negative is { } n)
+        {
+            extra = Math.Max(extra, ChangeToFit(_negative, change, n >> sourceShift));
+        }
+        Downscale(change + extra);
+        sourceShift += extra;
+        if (positive is { } pos)
+        {
+            var shifted = pos >> sourceShift;
+            _positive.Reserve(shifted.Lo, shifted.Hi);
+        }
+        if (negative is { } neg)
+        {
+            var shifted = neg >> sourceShift;
+            _negative.Reserve(shifted.Lo, shifted.Hi);
+        }
+        return sourceShift;
+    }
+
+    /// <summary>
+    /// How much further than <paramref name="change"/> this sketch's scale must drop for <paramref name="incoming"/>
+    /// (already at scale Scale − change) and the populated range to span at most MaxBuckets indexes together.
+    /// </summary>
+    private int ChangeToFit(BucketRange buckets, int change, IndexSpan incoming)
+    {
+        var lo = incoming.Lo;
+        var hi = incoming.Hi;
+        if (!buckets.IsEmpty)
+        {
+            lo = Math.Min(lo, buckets.MinIndex >> change);
+            hi = Math.Max(hi, buckets.MaxIndex >> change);
+        }
+        var extra = 0;
+        while ((long)(hi >> extra) - (lo >> extra) + 1 > MaxBuckets)
         {
             extra++;
         }
-        if (extra > 0)
-        {
-            Downscale(extra);
-            shift += extra;
-            first = otherFirst >> shift;
-            last = otherLast >> shift;
-        }
-        EnsureWindow(first, last);
-        for (var index = otherFirst; index <= otherLast; index++)
-        {
-            var count = counts[index - otherBase];
-            if (count > 0)
-            {
-                _counts[(index >> shift) - _base] += count;
-            }
-        }
-        _first = _last < _first ? first : Math.Min(_first, first);
-        _last = Math.Max(_last, last);
+        return extra;
     }
 
-    private void AddToBucket(int index, long count)
+    private void Downscale(int change)
     {
-        if (_last >= _first)
-        {
-            var shift = 0;
-            while (((Math.Max(index, _last) >> shift) - (Math.Min(index, _first) >> shift)) + 1 > _maxBuckets)
-            {
-                shift++;
-            }
-            if (shift > 0)
-            {
-                Downscale(shift);
-                index >>= shift;
-            }
-        }
-        EnsureWindow(index, index);
-        _counts[index - _base] += count;
-        if (_last < _first)
-        {
-            _first = _last = index;
-        }
-        else
-        {
-            _first = Math.Min(_first, index);
-            _last = Math.Max(_last, index);
-        }
-    }
-
-    /// <summary>Lowers the scale by <paramref name="by"/>, merging each 2^by adjacent buckets into one.</summary>
-    private void Downscale(int by)
-    {
-        if (by <= 0)
+        if (change == 0)
         {
             return;
         }
-        if (Scale - by < MinScale)
+        // Unreachable with at least SmallestMaxBuckets buckets: at scale -10 every double is in one of three.
+        if (Scale - change < ExponentialMapping.MinScale)
         {
-            throw new InvalidOperationException("The values span too wide a range for a latency sketch.");
+            throw new InvalidOperationException($"Scale {Scale - change} is below the specification's minimum.");
         }
-        Scale -= by;
-        if (_last < _first)
-        {
-            return;
-        }
-        var first = _first >> by;
-        var last = _last >> by;
-        var merged = new long[last - first + 1];
-        for (var index = _first; index <= _last; index++)
-        {
-            merged[(index >> by) - first] += _counts[index - _base];
-        }
-        _counts = merged;
-        _base = first;
-        _first = first;
-        _last = last;
+        _positive.Downscale(change);
+        _negative.Downscale(change);
+        Scale -= change;
     }
 
-    /// <summary>Grows the backing array so that [first, last] are addressable, doubling to keep adds amortized O(1).</summary>
-    private void EnsureWindow(int first, int last)
+    private static IndexSpan? SpanOf(BucketRange buckets) =>
+        buckets.IsEmpty ? null : new IndexSpan(buckets.MinIndex, buckets.MaxIndex);
+
+    private static void AddShifted(BucketRange target, BucketRange source, int shift)
     {
-        if (_counts.Length > 0 && first >= _base && last < _base + _counts.Length)
+        var counts = source.Populated;
+        for (var i = 0; i < counts.Length; i++)
         {
-            return;
-        }
-        var low = _last >= _first ? Math.Min(first, _first) : first;
-        var high = _last >= _first ? Math.Max(last, _last) : last;
-        var needed = high - low + 1;
-        var length = Math.Max(needed, Math.Max(16, _counts.Length * 2));
-        // Slack on both sides, so values drifting either way do not reallocate every time.
-        var newBase = low - (length - needed) / 2;
-        var grown = new long[length];
-        if (_last >= _first)
-        {
-            Array.Copy(_counts, _first - _base, grown, _first - newBase, _last - _first + 1);
-        }
-        _counts = grown;
-        _base = newBase;
-    }
-
-    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
-
-    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
-
-    private static void WriteVarint(List<byte> buffer, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            buffer.Add((byte)(value | 0x80));
-            value >>= 7;
-        }
-        buffer.Add((byte)value);
-    }
-
-    private static void WriteDouble(List<byte> buffer, double value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
-        foreach (var b in bytes)
-        {
-            buffer.Add(b);
-        }
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> bytes)
-    {
-        private readonly ReadOnlySpan<byte> _bytes = bytes;
-        private int _at;
-
-        public readonly bool AtEnd => _at == _bytes.Length;
-
-        public byte Byte() => _at < _bytes.Length ? _bytes[_at++] : throw Truncated();
-
-        public ulong Varint()
-        {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
+            if (counts[i] != 0)
             {
-                var b = Byte();
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
+                target.Add((source.MinIndex + i) >> shift, counts[i]);
             }
-            throw new FormatException("Latency sketch has a varint longer than 64 bits.");
         }
+    }
 
-        public double Double()
+    private void ObserveRange(long count, double min, double max)
+    {
+        var wasEmpty = _count == 0;
+        _count = checked(_count + count);
+        _min = wasEmpty ? min : Math.Min(_min, min);
+        _max = wasEmpty ? max : Math.Max(_max, max);
+    }
+
+    /// <summary>The representative of the bucket holding the value at 0-based <paramref name="rank"/>, in ascending value order.</summary>
+    private double ValueAtRank(long rank)
+    {
+        var seen = 0L;
+        // Negative values ascend as their magnitude's index descends.
+        var negative = _negative.Populated;
+        for (var i = negative.Length - 1; i >= 0; i--)
         {
-            if (_at + 8 > _bytes.Length)
+            seen += negative[i];
+            if (rank < seen)
             {
-                throw Truncated();
+                return -ExponentialMapping.Representative(_negative.MinIndex + i, Scale);
             }
-            var value = BinaryPrimitives.ReadDoubleLittleEndian(_bytes[_at..]);
-            _at += 8;
-            return value;
         }
+        seen += _zeroCount;
+        if (rank < seen)
+        {
+            return 0;
+        }
+        var positive = _positive.Populated;
+        for (var i = 0; i < positive.Length; i++)
+        {
+            seen += positive[i];
+            if (rank < seen)
+            {
+                return ExponentialMapping.Representative(_positive.MinIndex + i, Scale);
+            }
+        }
+        return _max;
+    }
 
-        private static FormatException Truncated() => new("Latency sketch bytes are truncated.");
+    /// <summary>An inclusive range of bucket indexes.</summary>
+    private readonly record struct IndexSpan(int Lo, int Hi)
+    {
+        public static IndexSpan operator >>(IndexSpan span, int shift) => new(span.Lo >> shift, span.Hi >> shift);
     }
 }
