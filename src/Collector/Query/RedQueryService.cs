@@ -44,15 +44,28 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
         var rows = await rollups.GetSpanRollupsAsync(
             new SpanRollupQuery(resolution, alignedFrom, alignedTo, service, operation, kinds), cancellationToken);
 
+        // Rows come ordered by bucket, so steps fill one after another and one sketch serves them all in turn.
         var steps = (int)((alignedTo - alignedFrom) / stepNanos);
-        var accumulators = new Accumulator[steps];
+        var points = new RedPoint[steps];
+        var accumulator = new Accumulator();
+        var current = 0;
         foreach (var row in rows)
         {
             var index = (int)((row.BucketStartUnixNanos - alignedFrom) / stepNanos);
-            (accumulators[index] ??= new Accumulator()).Add(row);
+            while (current < index)
+            {
+                points[current] = accumulator.ToPoint(FromUnixNanos(alignedFrom + current * stepNanos), step);
+                accumulator.Clear();
+                current++;
+            }
+            accumulator.Add(row);
         }
-        return [.. Enumerable.Range(0, steps).Select(i =>
-            (accumulators[i] ?? new Accumulator()).ToPoint(FromUnixNanos(alignedFrom + i * stepNanos), step))];
+        for (; current < steps; current++)
+        {
+            points[current] = accumulator.ToPoint(FromUnixNanos(alignedFrom + current * stepNanos), step);
+            accumulator.Clear();
+        }
+        return points;
     }
 
     /// <summary>One entry per service that had spans of the given kinds in [from, to), busiest first.</summary>
@@ -87,10 +100,7 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
 
     private sealed class Accumulator
     {
-        // The first row's sketch is used as it is and only copied once a second row must merge into it: most
-        // steps of a service-wide series hold one row per status, and rows are read fresh for every query.
-        private LatencySketch? _durations;
-        private bool _owned;
+        private readonly LatencySketch _durations = new(maxScale: SpanRollup.SketchMaxScale);
         private long _requests;
         private long _errors;
 
@@ -98,17 +108,15 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
         {
             _requests += row.RequestCount;
             _errors += row.ErrorCount;
-            if (_durations is null)
-            {
-                _durations = row.DurationsMilliseconds;
-                return;
-            }
-            if (!_owned)
-            {
-                _durations = _durations.Clone();
-                _owned = true;
-            }
-            _durations.Merge(row.DurationsMilliseconds);
+            row.MergeDurationsInto(_durations);
+        }
+
+        /// <summary>Empties the accumulator but keeps its sketch's arrays for the next step.</summary>
+        public void Clear()
+        {
+            _requests = 0;
+            _errors = 0;
+            _durations.Clear();
         }
 
         public RedPoint ToPoint(DateTimeOffset time, TimeSpan window) => new(
@@ -122,6 +130,6 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
             Quantile(0.95),
             Quantile(0.99));
 
-        private double? Quantile(double q) => _durations is { Count: > 0 } sketch ? sketch.Quantile(q) : null;
+        private double? Quantile(double q) => _durations.Count == 0 ? null : _durations.Quantile(q);
     }
 }

@@ -13,17 +13,29 @@ public sealed record SpanRollupKey(string ServiceName, string? Operation, SpanKi
 /// Requests, errors and a mergeable latency sketch (milliseconds) for one key in one bucket. Rollups of any
 /// bucket width, from any number of Collector processes, merge without losing accuracy.
 /// </summary>
-public sealed class SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, long requestCount, long errorCount, LatencySketch durationsMilliseconds)
+public sealed class SpanRollup
 {
-    public long BucketStartUnixNanos { get; } = bucketStartUnixNanos;
+    private LatencySketch? _durations;
+    private byte[]? _stored;
 
-    public SpanRollupKey Key { get; } = key;
+    public SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, long requestCount, long errorCount, LatencySketch durationsMilliseconds)
+    {
+        BucketStartUnixNanos = bucketStartUnixNanos;
+        Key = key;
+        RequestCount = requestCount;
+        ErrorCount = errorCount;
+        _durations = durationsMilliseconds;
+    }
 
-    public long RequestCount { get; private set; } = requestCount;
-
-    public long ErrorCount { get; private set; } = errorCount;
-
-    public LatencySketch DurationsMilliseconds { get; } = durationsMilliseconds;
+    /// <summary>A row read from storage; its sketch stays in stored form until someone needs it as an object.</summary>
+    public SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, long requestCount, long errorCount, byte[] storedSketch)
+    {
+        BucketStartUnixNanos = bucketStartUnixNanos;
+        Key = key;
+        RequestCount = requestCount;
+        ErrorCount = errorCount;
+        _stored = storedSketch;
+    }
 
     /// <summary>
     /// Scale 7: quantiles within 0.27%, well inside the 1% the rollups promise, at about half the bytes per row of
@@ -31,8 +43,42 @@ public sealed class SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, lon
     /// </summary>
     public const int SketchMaxScale = 7;
 
+    public long BucketStartUnixNanos { get; }
+
+    public SpanRollupKey Key { get; }
+
+    public long RequestCount { get; private set; }
+
+    public long ErrorCount { get; private set; }
+
+    public LatencySketch DurationsMilliseconds
+    {
+        get
+        {
+            if (_durations is null)
+            {
+                _durations = LatencySketch.FromBytes(_stored);
+                _stored = null;
+            }
+            return _durations;
+        }
+    }
+
     public static SpanRollup Empty(long bucketStartUnixNanos, SpanRollupKey key) =>
         new(bucketStartUnixNanos, key, 0, 0, new LatencySketch(maxScale: SketchMaxScale));
+
+    /// <summary>Adds this row's durations to <paramref name="target"/>, straight from the stored bytes when it has them.</summary>
+    public void MergeDurationsInto(LatencySketch target)
+    {
+        if (_durations is null)
+        {
+            target.MergeBytes(_stored);
+        }
+        else
+        {
+            target.Merge(_durations);
+        }
+    }
 
     public void Add(SpanRecord span)
     {
@@ -48,7 +94,7 @@ public sealed class SpanRollup(long bucketStartUnixNanos, SpanRollupKey key, lon
     {
         RequestCount += other.RequestCount;
         ErrorCount += other.ErrorCount;
-        DurationsMilliseconds.Merge(other.DurationsMilliseconds);
+        other.MergeDurationsInto(DurationsMilliseconds);
     }
 }
 

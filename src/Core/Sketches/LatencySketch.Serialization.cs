@@ -34,6 +34,31 @@ public sealed partial class LatencySketch
     /// <exception cref="FormatException">The bytes are truncated, from an unknown version, or inconsistent; the message names the field.</exception>
     public static LatencySketch FromBytes(ReadOnlySpan<byte> bytes)
     {
+        var (maxScale, maxBuckets) = ReadLimits(bytes);
+        var sketch = new LatencySketch(maxScale, maxBuckets);
+        sketch.Load(bytes);
+        return sketch;
+    }
+
+    [ThreadStatic]
+    private static LatencySketch? t_scratch;
+
+    /// <summary>
+    /// Merges a stored sketch without keeping a sketch object per stored row: the bytes are decoded into a
+    /// per-thread scratch sketch whose arrays are reused. Queries that merge thousands of rollup rows use this.
+    /// </summary>
+    public void MergeBytes(ReadOnlySpan<byte> bytes)
+    {
+        var (maxScale, maxBuckets) = ReadLimits(bytes);
+        var scratch = t_scratch is { } reused && reused.MaxScale == maxScale && reused.MaxBuckets == maxBuckets && !ReferenceEquals(reused, this)
+            ? reused
+            : t_scratch = new LatencySketch(maxScale, maxBuckets);
+        scratch.Load(bytes);
+        Merge(scratch);
+    }
+
+    private static (int MaxScale, int MaxBuckets) ReadLimits(ReadOnlySpan<byte> bytes)
+    {
         var reader = new SketchReader(bytes);
         var version = reader.Byte("version");
         if (version != FormatVersion)
@@ -47,11 +72,21 @@ public sealed partial class LatencySketch
         }
         var maxScale = (int)reader.Signed("max scale", ExponentialMapping.MinScale, ExponentialMapping.MaxScale);
         var maxBuckets = (int)reader.Unsigned("max buckets", SmallestMaxBuckets, LargestMaxBuckets);
-        var sketch = new LatencySketch(maxScale, maxBuckets)
-        {
-            Scale = (int)reader.Signed("scale", ExponentialMapping.MinScale, maxScale),
-            _sumIsEstimated = (flags & SumIsEstimatedFlag) != 0,
-        };
+        return (maxScale, maxBuckets);
+    }
+
+    /// <summary>Replaces this sketch's content with the stored one; its limits must be the ones the bytes carry.</summary>
+    private void Load(ReadOnlySpan<byte> bytes)
+    {
+        Clear();
+        var reader = new SketchReader(bytes);
+        reader.Byte("version");
+        var flags = reader.Byte("flags");
+        reader.Signed("max scale", ExponentialMapping.MinScale, ExponentialMapping.MaxScale);
+        reader.Unsigned("max buckets", SmallestMaxBuckets, LargestMaxBuckets);
+        var sketch = this;
+        sketch.Scale = (int)reader.Signed("scale", ExponentialMapping.MinScale, MaxScale);
+        sketch._sumIsEstimated = (flags & SumIsEstimatedFlag) != 0;
         if ((flags & ZeroThresholdFlag) != 0)
         {
             sketch._zeroThreshold = reader.Double("zero threshold");
@@ -62,8 +97,8 @@ public sealed partial class LatencySketch
         }
         sketch._zeroCount = (long)reader.Unsigned("zero count", 0, long.MaxValue);
         var total = sketch._zeroCount;
-        total = AddCount(total, ReadBuckets(ref reader, sketch._positive, "positive", sketch.Scale, maxBuckets));
-        total = AddCount(total, ReadBuckets(ref reader, sketch._negative, "negative", sketch.Scale, maxBuckets));
+        total = AddCount(total, ReadBuckets(ref reader, sketch._positive, "positive", sketch.Scale, MaxBuckets));
+        total = AddCount(total, ReadBuckets(ref reader, sketch._negative, "negative", sketch.Scale, MaxBuckets));
         sketch._count = total;
         if (total > 0)
         {
@@ -83,7 +118,6 @@ public sealed partial class LatencySketch
         {
             throw Corrupt($"{reader.Remaining} bytes follow the end of the sketch");
         }
-        return sketch;
     }
 
     private void Write(ref SketchWriter writer)

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Observability.Core.Rollups;
-using Observability.Core.Sketches;
 using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage;
@@ -59,7 +58,7 @@ internal static class SpanRollupSql
             var operation = reader.GetString(2);
             var key = new SpanRollupKey(reader.GetString(1), serviceWide ? null : operation,
                 (SpanKind)reader.GetInt64(3), (SpanStatusCode)reader.GetInt64(4));
-            var rollup = new SpanRollup(bucket, key, reader.GetInt64(5), reader.GetInt64(6), LatencySketch.FromBytes(reader.GetFieldValue<byte[]>(7)));
+            var rollup = new SpanRollup(bucket, key, reader.GetInt64(5), reader.GetInt64(6), reader.GetFieldValue<byte[]>(7));
             if (merged.TryGetValue((bucket, key), out var existing))
             {
                 existing.Merge(rollup);
