@@ -126,6 +126,7 @@ var compute = new List<double>();
 var fromNanos = (start - DateTimeOffset.UnixEpoch).Ticks * 100;
 var toNanos = (end - DateTimeOffset.UnixEpoch).Ticks * 100;
 var rows = 0;
+var serialize = new List<double>();
 for (var i = 0; i < requests; i++)
 {
     var watch = Stopwatch.StartNew();
@@ -134,13 +135,17 @@ for (var i = 0; i < requests; i++)
         Observability.Collector.Query.RedQueryService.DefaultKinds), CancellationToken.None)).Count;
     readOnly.Add(watch.Elapsed.TotalMilliseconds);
     watch.Restart();
-    await red.SeriesAsync("service-07", null, Observability.Collector.Query.RedQueryService.DefaultKinds, start, end, TimeSpan.FromMinutes(1), CancellationToken.None);
+    var series = await red.SeriesAsync("service-07", null, Observability.Collector.Query.RedQueryService.DefaultKinds, start, end, TimeSpan.FromMinutes(1), CancellationToken.None);
     compute.Add(watch.Elapsed.TotalMilliseconds);
+    watch.Restart();
+    System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(series, System.Text.Json.JsonSerializerOptions.Web);
+    serialize.Add(watch.Elapsed.TotalMilliseconds);
 }
 readOnly.Sort();
 compute.Sort();
+serialize.Sort();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"PROFILE rollup_rows={rows} read_and_decode_median_ms={readOnly[readOnly.Count / 2]:F1} read_merge_quantiles_median_ms={compute[compute.Count / 2]:F1}"));
+    $"PROFILE rollup_rows={rows} read_and_decode_median_ms={readOnly[readOnly.Count / 2]:F1} read_merge_quantiles_median_ms={compute[compute.Count / 2]:F1} json_median_ms={serialize[serialize.Count / 2]:F1}"));
 
 await app.StopAsync();
 await app.DisposeAsync();
