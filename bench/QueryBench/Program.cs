@@ -18,6 +18,8 @@ var arguments = args.Select((value, index) => (value, index)).Where(p => p.value
 var provider = arguments.GetValueOrDefault("provider", "sqlite");
 var spanCount = long.Parse(arguments.GetValueOrDefault("spans", "10000000"), CultureInfo.InvariantCulture);
 var requests = int.Parse(arguments.GetValueOrDefault("requests", "50"), CultureInfo.InvariantCulture);
+// --hold S keeps the Collector serving for S seconds after the run, so a client in another process can measure it.
+var holdSeconds = int.Parse(arguments.GetValueOrDefault("hold", "0"), CultureInfo.InvariantCulture);
 const int Services = 20;
 const int OperationsPerService = 10;
 const int BatchSpans = 20_000;
@@ -147,6 +149,11 @@ serialize.Sort();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"PROFILE rollup_rows={rows} read_and_decode_median_ms={readOnly[readOnly.Count / 2]:F1} read_merge_quantiles_median_ms={compute[compute.Count / 2]:F1} json_median_ms={serialize[serialize.Count / 2]:F1}"));
 
+if (holdSeconds > 0)
+{
+    Console.WriteLine($"HOLD {apiUrl}{url} for {holdSeconds} s");
+    await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+}
 await app.StopAsync();
 await app.DisposeAsync();
 if (postgres is not null)
