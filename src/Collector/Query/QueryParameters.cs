@@ -1,13 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Observability.Collector.Query;
 
 /// <summary>
 /// Parameters of the JSON query API: times as RFC 3339 or Unix milliseconds, durations as Go-style text
-/// (<c>250ms</c>, <c>10s</c>, <c>1m30s</c>, <c>2h</c>) or plain seconds; every error names the parameter.
+/// (<c>250ms</c>, <c>10s</c>, <c>1m30s</c>, <c>2h</c>, parsed by <see cref="GoDuration"/>) or plain seconds; every error names the parameter.
 /// </summary>
-public static partial class QueryParameters
+public static class QueryParameters
 {
     public static IResult BadRequest(string error) => Results.BadRequest(new { error });
 
@@ -44,35 +43,13 @@ public static partial class QueryParameters
                 value = TimeSpan.FromSeconds(seconds);
                 return true;
             }
-            var match = GoDuration().Match(text);
-            if (match.Success)
+            if (GoDuration.TryParseNanos(text, out var nanos) && nanos >= 100)
             {
-                var total = TimeSpan.Zero;
-                foreach (Capture part in match.Groups["part"].Captures)
-                {
-                    var unitAt = part.Value.IndexOfAny(['n', 'u', 'µ', 'm', 's', 'h']);
-                    var number = double.Parse(part.Value[..unitAt], CultureInfo.InvariantCulture);
-                    total += part.Value[unitAt..] switch
-                    {
-                        "ns" => TimeSpan.FromTicks((long)(number / 100)),
-                        "us" or "µs" => TimeSpan.FromTicks((long)(number * 10)),
-                        "ms" => TimeSpan.FromMilliseconds(number),
-                        "s" => TimeSpan.FromSeconds(number),
-                        "m" => TimeSpan.FromMinutes(number),
-                        _ => TimeSpan.FromHours(number),
-                    };
-                }
-                if (total > TimeSpan.Zero)
-                {
-                    value = total;
-                    return true;
-                }
+                value = TimeSpan.FromTicks(nanos / 100);
+                return true;
             }
         }
         error = $"{name} '{text}' is not a positive duration; use e.g. 300ms, 10s, 1m30s or 2h";
         return false;
     }
-
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$", RegexOptions.CultureInvariant)]
-    private static partial Regex GoDuration();
 }

@@ -145,7 +145,7 @@ public sealed class QueryMathTests
     [InlineData("250ns", 250)]
     public void Jaeger_durations_parse(string text, long nanos)
     {
-        Assert.True(JaegerDuration.TryParseNanos(text, out var parsed));
+        Assert.True(GoDuration.TryParseNanos(text, out var parsed));
         Assert.Equal(nanos, parsed);
     }
 
@@ -158,14 +158,14 @@ public sealed class QueryMathTests
     [InlineData("s")]
     [InlineData("3000000h")]
     [InlineData("1d")]
-    public void Bad_jaeger_durations_do_not_parse(string text) => Assert.False(JaegerDuration.TryParseNanos(text, out _));
+    public void Bad_jaeger_durations_do_not_parse(string text) => Assert.False(GoDuration.TryParseNanos(text, out _));
 
     [Theory]
     [InlineData(15_000_000_000, "15s")]
     [InlineData(90_000_000_000, "1m30s")]
     [InlineData(3_600_000_000_000, "1h")]
     [InlineData(500_000_000, "500ms")]
-    public void Durations_format_as_go_does(long nanos, string text) => Assert.Equal(text, JaegerDuration.Format(nanos));
+    public void Durations_format_as_go_does(long nanos, string text) => Assert.Equal(text, GoDuration.Format(nanos));
 
     [Theory]
     [InlineData("2026-11-20T12:00:00Z", 1795176000000000000)]

@@ -115,7 +115,7 @@ internal static class JaegerEndpoints
         else
         {
             var lookback = QueryArguments.Single(request, "lookback");
-            start = end - (lookback is not null && JaegerDuration.TryParseNanos(lookback, out var lookbackNanos) ? lookbackNanos : QueryArguments.DefaultRangeNanos);
+            start = end - (lookback is not null && GoDuration.TryParseNanos(lookback, out var lookbackNanos) ? lookbackNanos : QueryArguments.DefaultRangeNanos);
         }
         if (start > end)
         {
@@ -125,7 +125,7 @@ internal static class JaegerEndpoints
         var maxDuration = Duration(request, "maxDuration");
         if (minDuration is { } min && maxDuration is { } max && max < min)
         {
-            throw new QueryParameterException($"maxDuration ({JaegerDuration.Format(max)}) is less than minDuration ({JaegerDuration.Format(min)})");
+            throw new QueryParameterException($"maxDuration ({GoDuration.Format(max)}) is less than minDuration ({GoDuration.Format(min)})");
         }
         var operation = QueryArguments.Single(request, "operation");
         return new TraceSearch
@@ -156,7 +156,7 @@ internal static class JaegerEndpoints
         {
             return null;
         }
-        return JaegerDuration.TryParseNanos(text, out var nanos)
+        return GoDuration.TryParseNanos(text, out var nanos)
             ? nanos
             : throw new QueryParameterException($"{name} '{text}' is not a duration; use e.g. 300ms, 1.2s");
     }

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Observability.Collector.Query.Jaeger;
+namespace Observability.Collector.Query;
 
 /// <summary>
-/// Durations as jaeger-query takes them (Go's syntax, to the nanosecond): a sequence of decimal numbers with units,
+/// Durations in Go's syntax, as jaeger-query takes them and as every query endpoint does (to the nanosecond): a sequence of decimal numbers with units,
 /// such as <c>300ms</c>, <c>1.2s</c> or <c>2h45m</c>; units ns, us (or µs), ms, s, m, h; <c>0</c>. Never negative.
 /// </summary>
-internal static class JaegerDuration
+internal static class GoDuration
 {
     private static readonly (string Unit, long Nanos)[] Units =
     [
