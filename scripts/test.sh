@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test project against real components. Installs what the tests need when it is missing
-# (PostgreSQL 15 server binaries, promtool from Debian's prometheus package), then prints one summary line:
+# (PostgreSQL 15 server binaries, redis-server, promtool from Debian's prometheus package), then prints one summary line:
 # "N passed, N failed". Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +8,14 @@ cd "$(dirname "$0")/.."
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   # No services are wanted from these packages: the tests start their own servers on free ports.
   $SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus postgresql >/dev/null 2>&1 || true; fi
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus postgresql redis-server >/dev/null 2>&1 || true; fi
   pkill -x prometheus >/dev/null 2>&1 || true
 fi
 
