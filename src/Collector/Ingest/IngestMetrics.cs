@@ -1,3 +1,4 @@
+using Observability.Core.Metrics;
 using Prometheus;
 
 namespace Observability.Collector.Ingest;

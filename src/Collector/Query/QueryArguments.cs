@@ -1,3 +1,4 @@
+using Observability.Core.Telemetry;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
@@ -63,7 +64,7 @@ internal static partial class QueryArguments
         var from = Single(request, "from") is { } fromText ? ParseTime("from", fromText) : to - DefaultRangeNanos;
         if (from >= to)
         {
-            throw new QueryParameterException($"from ({FormatTime(from)}) must be before to ({FormatTime(to)})");
+            throw new QueryParameterException($"from ({UnixTime.Format(from)}) must be before to ({UnixTime.Format(to)})");
         }
         return (from, to);
     }
@@ -103,19 +104,6 @@ internal static partial class QueryArguments
             return ticks * 100;
         }
         throw new QueryParameterException($"{name} '{text}' is not a time; use RFC 3339 (2026-11-20T12:00:00Z) or Unix milliseconds");
-    }
-
-    /// <summary>RFC 3339 in UTC with as many fractional digits as needed, down to nanoseconds.</summary>
-    public static string FormatTime(long unixNanos)
-    {
-        var seconds = Math.DivRem(unixNanos, 1_000_000_000, out var fraction);
-        if (fraction < 0)
-        {
-            seconds--;
-            fraction += 1_000_000_000;
-        }
-        var text = DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        return fraction == 0 ? text + "Z" : text + "." + fraction.ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0') + "Z";
     }
 
     [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$", RegexOptions.CultureInvariant)]

@@ -1,3 +1,4 @@
+using Observability.Core.Metrics;
 using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
@@ -19,7 +20,7 @@ internal static class QueryJson
     /// <summary>The error shape of the non-Jaeger endpoints: <c>{"error":"..."}</c>.</summary>
     public static IResult Error(int statusCode, string message) => Results.Json(new ErrorResponse(message), Options, statusCode: statusCode);
 
-    /// <summary>Runs a handler and turns a <see cref="QueryParameterException"/> into a 400.</summary>
+    /// <summary>Runs a handler and turns a <see cref="QueryParameterException"/> or <see cref="MetricQueryException"/> into a 400.</summary>
     public static async Task<IResult> HandleAsync(Func<Task<IResult>> handler)
     {
         try
@@ -27,6 +28,10 @@ internal static class QueryJson
             return await handler();
         }
         catch (QueryParameterException error)
+        {
+            return Error(StatusCodes.Status400BadRequest, error.Message);
+        }
+        catch (MetricQueryException error)
         {
             return Error(StatusCodes.Status400BadRequest, error.Message);
         }

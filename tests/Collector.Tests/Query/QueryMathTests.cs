@@ -1,3 +1,5 @@
+using Observability.Core.Telemetry;
+using Observability.Core.Metrics;
 using Observability.Collector.Query;
 using Observability.Collector.Query.Jaeger;
 using Observability.Collector.Query.Metrics;
@@ -182,7 +184,7 @@ public sealed class QueryMathTests
         Assert.Equal(unixNanos, QueryArguments.ParseTime("from", text));
         if (text.EndsWith('Z') && !text.Contains('+'))
         {
-            Assert.Equal(text, QueryArguments.FormatTime(unixNanos));
+            Assert.Equal(text, UnixTime.Format(unixNanos));
         }
     }
 

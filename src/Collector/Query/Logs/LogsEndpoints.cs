@@ -21,8 +21,8 @@ internal static class LogsEndpoints
                 var shown = logs.Take(search.Limit).Select(ToResponse).ToList();
                 return QueryJson.Ok(new LogsResponse(
                     shown,
-                    QueryArguments.FormatTime(search.FromUnixNanos),
-                    QueryArguments.FormatTime(search.ToUnixNanos),
+                    UnixTime.Format(search.FromUnixNanos),
+                    UnixTime.Format(search.ToUnixNanos),
                     search.Limit,
                     logs.Count > search.Limit));
             }));
@@ -58,8 +58,8 @@ internal static class LogsEndpoints
     }
 
     private static LogResponse ToResponse(LogRecord log) => new(
-        QueryArguments.FormatTime(log.EffectiveTimeUnixNanos),
-        log.ObservedTimeUnixNanos != 0 ? QueryArguments.FormatTime(log.ObservedTimeUnixNanos) : null,
+        UnixTime.Format(log.EffectiveTimeUnixNanos),
+        log.ObservedTimeUnixNanos != 0 ? UnixTime.Format(log.ObservedTimeUnixNanos) : null,
         log.SeverityNumber,
         log.SeverityText,
         PlainJson.Parse(log.BodyJson),

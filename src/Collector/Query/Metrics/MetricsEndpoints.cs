@@ -1,3 +1,4 @@
+using Observability.Core.Metrics;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Observability.Core.Storage;
@@ -46,7 +47,7 @@ internal static class MetricsEndpoints
                     .OrderBy(labels => System.Text.Json.JsonSerializer.Serialize(labels), StringComparer.Ordinal)
                     .Select(labels => new SeriesLabels(labels))
                     .ToList();
-                return QueryJson.Ok(new SeriesResponse(name, QueryArguments.FormatTime(from), QueryArguments.FormatTime(to), series, keys.Count > MaxSeries));
+                return QueryJson.Ok(new SeriesResponse(name, UnixTime.Format(from), UnixTime.Format(to), series, keys.Count > MaxSeries));
             }));
 
         endpoints.MapGet("/api/metrics/{name}/query", (string name, HttpRequest request, ITelemetryStore store, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -67,7 +68,7 @@ internal static class MetricsEndpoints
         if (samples.Count > MaxSamples)
         {
             throw new QueryParameterException(
-                $"metric '{name}' has more than {MaxSamples} points from {QueryArguments.FormatTime(query.LoadFromUnixNanos)} to to; narrow from and to, or add match[label]=value filters");
+                $"metric '{name}' has more than {MaxSamples} points from {UnixTime.Format(query.LoadFromUnixNanos)} to to; narrow from and to, or add match[label]=value filters");
         }
         var result = MetricQueryEngine.Run(query, samples);
         var noData = result.NoData;
@@ -84,8 +85,8 @@ internal static class MetricsEndpoints
             result.Type is { } type ? TypeName(type) : null,
             query.Aggregation.Name,
             query.By,
-            QueryArguments.FormatTime(query.FromUnixNanos),
-            QueryArguments.FormatTime(query.ToUnixNanos),
+            UnixTime.Format(query.FromUnixNanos),
+            UnixTime.Format(query.ToUnixNanos),
             StepText(query.StepNanos),
             stepMillis,
             series,
@@ -114,7 +115,7 @@ internal static class MetricsEndpoints
             var steps = (to - from + step - 1) / step;
             if (steps > MaxSteps)
             {
-                throw new QueryParameterException($"step '{stepText}' gives {steps} steps from {QueryArguments.FormatTime(from)} to {QueryArguments.FormatTime(to)}; at most {MaxSteps}: use a larger step");
+                throw new QueryParameterException($"step '{stepText}' gives {steps} steps from {UnixTime.Format(from)} to {UnixTime.Format(to)}; at most {MaxSteps}: use a larger step");
             }
         }
         else

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Observability.Core.Telemetry;
 
-namespace Observability.Collector.Query.Metrics;
+namespace Observability.Core.Metrics;
 
 /// <summary>
 /// The bucket counts of one histogram point, or of an increment or merge of points: what quantiles are computed
 /// from. Counts are doubles, exact to 2^53 observations.
 /// </summary>
-internal abstract class HistogramBuckets
+public abstract class HistogramBuckets
 {
     public abstract double TotalCount { get; }
 
@@ -58,7 +58,7 @@ internal abstract class HistogramBuckets
 /// Explicit-bucket histogram: bucket i holds (bounds[i-1], bounds[i]], the first from -Inf, the last to +Inf.
 /// Quantiles as Prometheus' histogram_quantile computes them.
 /// </summary>
-internal sealed class ExplicitBuckets(double[] bounds, double[] counts) : HistogramBuckets
+public sealed class ExplicitBuckets(double[] bounds, double[] counts) : HistogramBuckets
 {
     public double[] Bounds { get; } = bounds;
 
@@ -206,7 +206,7 @@ internal sealed class ExplicitBuckets(double[] bounds, double[] counts) : Histog
 /// mirror image, and a zero bucket [-zeroThreshold, zeroThreshold]. Quantiles interpolate exponentially within a
 /// bucket, as Prometheus does for native histograms.
 /// </summary>
-internal sealed class ExponentialBuckets(int scale, double zeroCount, double zeroThreshold, Dictionary<int, double> positive, Dictionary<int, double> negative)
+public sealed class ExponentialBuckets(int scale, double zeroCount, double zeroThreshold, Dictionary<int, double> positive, Dictionary<int, double> negative)
     : HistogramBuckets
 {
     public int Scale { get; } = scale;

@@ -2,13 +2,13 @@ using System.Text.Json;
 using Observability.Core.Storage;
 using Observability.Core.Telemetry;
 
-namespace Observability.Collector.Query.Metrics;
+namespace Observability.Core.Metrics;
 
 /// <summary>
 /// A metric query: steps [From + i·Step, From + (i+1)·Step) up to To. Points from <see cref="LoadFromUnixNanos"/> (before
 /// From) are read only as the previous values that cumulative points are differenced against.
 /// </summary>
-internal sealed record MetricQueryRequest(
+public sealed record MetricQueryRequest(
     string Metric,
     long FromUnixNanos,
     long ToUnixNanos,
@@ -23,9 +23,9 @@ internal sealed record MetricQueryRequest(
 }
 
 /// <summary>One output series: its labels and one value per step, null where the step has no data.</summary>
-internal sealed record MetricSeriesValues(SortedDictionary<string, string> Labels, double?[] Values);
+public sealed record MetricSeriesValues(SortedDictionary<string, string> Labels, double?[] Values);
 
-internal sealed record MetricQueryResult(MetricType? Type, IReadOnlyList<MetricSeriesValues> Series, IReadOnlyList<string> Warnings, string? NoData);
+public sealed record MetricQueryResult(MetricType? Type, IReadOnlyList<MetricSeriesValues> Series, IReadOnlyList<string> Warnings, string? NoData);
 
 /// <summary>
 /// Aggregates metric points per step. Each point belongs to a series (service.name plus its attributes); series are
@@ -33,7 +33,7 @@ internal sealed record MetricQueryResult(MetricType? Type, IReadOnlyList<MetricS
 /// Cumulative points are differenced per series, a counter reset or a new start time starting the series afresh;
 /// delta points are increments already.
 /// </summary>
-internal static class MetricQueryEngine
+public static class MetricQueryEngine
 {
     public static MetricQueryResult Run(MetricQueryRequest request, IReadOnlyList<MetricSample> samples)
     {
@@ -42,7 +42,7 @@ internal static class MetricQueryEngine
         if (inRange == 0)
         {
             return new MetricQueryResult(samples.Count > 0 ? samples[^1].Type : null, [], warnings,
-                $"no points for metric '{request.Metric}' in [{QueryArguments.FormatTime(request.FromUnixNanos)}, {QueryArguments.FormatTime(request.ToUnixNanos)})");
+                $"no points for metric '{request.Metric}' in [{UnixTime.Format(request.FromUnixNanos)}, {UnixTime.Format(request.ToUnixNanos)})");
         }
 
         // A metric whose instrument changed type keeps its old points; the latest type is the one queried.
@@ -54,7 +54,7 @@ internal static class MetricQueryEngine
         }
         if (request.Aggregation.Refusal(request.Metric, type, ofType.Any(IsLevelSum)) is { } refusal)
         {
-            throw new QueryParameterException(refusal);
+            throw new MetricQueryException(refusal);
         }
 
         var steps = request.StepCount;
@@ -74,7 +74,7 @@ internal static class MetricQueryEngine
         string? noData = null;
         if (result.All(s => s.Values.All(v => v is null)))
         {
-            noData = $"{inRange} points of '{request.Metric}' in [{QueryArguments.FormatTime(request.FromUnixNanos)}, {QueryArguments.FormatTime(request.ToUnixNanos)}), " +
+            noData = $"{inRange} points of '{request.Metric}' in [{UnixTime.Format(request.FromUnixNanos)}, {UnixTime.Format(request.ToUnixNanos)}), " +
                 "but none gives a value: " + WhyNoValue(request.Aggregation, type);
         }
         return new MetricQueryResult(type, result, warnings, noData);
@@ -207,9 +207,9 @@ internal static class MetricQueryEngine
     }
 
     /// <summary>A point's labels: its attributes as text, and the resource's service.name.</summary>
-    internal static SortedDictionary<string, string> Labels(MetricSample sample) => Labels(sample.ServiceName, sample.AttributesJson);
+    public static SortedDictionary<string, string> Labels(MetricSample sample) => Labels(sample.ServiceName, sample.AttributesJson);
 
-    internal static SortedDictionary<string, string> Labels(string serviceName, string attributesJson)
+    public static SortedDictionary<string, string> Labels(string serviceName, string attributesJson)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(attributesJson);

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Observability.Collector.Query;
+namespace Observability.Core.Telemetry;
 
 /// <summary>
 /// Turns the stored attribute JSON (<see cref="Core.Telemetry.AttributeJson"/>) into plain JSON for API clients:
 /// bytes become base64 strings, non-finite doubles the strings "NaN", "Infinity" and "-Infinity", and a wrapped
 /// key-value list its object.
 /// </summary>
-internal static class PlainJson
+public static class PlainJson
 {
     /// <summary>A stored value as a JSON node that outlives the document it came from.</summary>
     public static JsonNode? ToNode(JsonElement element) => element.ValueKind switch
@@ -64,7 +64,7 @@ internal static class PlainJson
     };
 
     /// <summary>The string that stands for a bytes value or a non-finite double; null for any other object.</summary>
-    internal static string? Special(JsonElement element)
+    public static string? Special(JsonElement element)
     {
         using var properties = element.EnumerateObject();
         if (!properties.MoveNext())

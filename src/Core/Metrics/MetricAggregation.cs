@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Observability.Core.Telemetry;
 
-namespace Observability.Collector.Query.Metrics;
+namespace Observability.Core.Metrics;
 
 public enum MetricAggregationKind
 {
@@ -14,7 +14,7 @@ public enum MetricAggregationKind
 }
 
 /// <summary>An <c>agg</c> parameter: sum, avg, max, rate, or a quantile written pNN or pNN.N (p50, p95, p99.9).</summary>
-internal sealed partial record MetricAggregation(MetricAggregationKind Kind, double Quantile = 0)
+public sealed partial record MetricAggregation(MetricAggregationKind Kind, double Quantile = 0)
 {
     public string Name => Kind == MetricAggregationKind.Quantile
         ? "p" + (Quantile * 100).ToString("0.###", CultureInfo.InvariantCulture)
@@ -38,7 +38,7 @@ internal sealed partial record MetricAggregation(MetricAggregationKind Kind, dou
         {
             return new(MetricAggregationKind.Quantile, percent / 100);
         }
-        throw new QueryParameterException($"agg '{text}' is not an aggregation; use sum, avg, max, rate, or a quantile such as p50, p95, p99.9");
+        throw new MetricQueryException($"agg '{text}' is not an aggregation; use sum, avg, max, rate, or a quantile such as p50, p95, p99.9");
     }
 
     /// <summary>Why this aggregation cannot apply to the metric; null when it can.</summary>
