@@ -185,20 +185,21 @@ public static class MetricQueryEngine
         unixNanos >= request.FromUnixNanos && unixNanos < request.ToUnixNanos ? (int)((unixNanos - request.FromUnixNanos) / request.StepNanos) : null;
 
     /// <summary>
-    /// Points by series, in time order. A series is a label set: the same attributes stored with their keys in another
-    /// order are the same series.
+    /// Points by series, in time order. A series is a label set, the producing instance included, so two instances
+    /// of a service never interleave their running totals; the same attributes stored with their keys in another order
+    /// are the same series.
     /// </summary>
     private static IEnumerable<(SortedDictionary<string, string> Labels, List<MetricSample> Points)> Series(List<MetricSample> samples)
     {
-        var keys = new Dictionary<(string Service, string Attributes), string>();
+        var keys = new Dictionary<(string Service, string? Instance, string Attributes), string>();
         var series = new Dictionary<string, (SortedDictionary<string, string> Labels, List<MetricSample> Points)>(StringComparer.Ordinal);
         foreach (var sample in samples)
         {
-            if (!keys.TryGetValue((sample.ServiceName, sample.AttributesJson), out var key))
+            if (!keys.TryGetValue((sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson), out var key))
             {
                 var labels = Labels(sample);
                 key = JsonSerializer.Serialize(labels);
-                keys[(sample.ServiceName, sample.AttributesJson)] = key;
+                keys[(sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson)] = key;
                 series.TryAdd(key, (labels, []));
             }
             series[key].Points.Add(sample);
@@ -206,10 +207,12 @@ public static class MetricQueryEngine
         return series.Values;
     }
 
-    /// <summary>A point's labels: its attributes as text, and the resource's service.name.</summary>
-    public static SortedDictionary<string, string> Labels(MetricSample sample) => Labels(sample.ServiceName, sample.AttributesJson);
+    /// <summary>A point's labels: its attributes as text, and the resource's service.name and service.instance.id.</summary>
+    public static SortedDictionary<string, string> Labels(MetricSample sample) => Labels(sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson);
 
-    public static SortedDictionary<string, string> Labels(string serviceName, string attributesJson)
+    public static SortedDictionary<string, string> Labels(MetricSeriesKey series) => Labels(series.ServiceName, series.ServiceInstanceId, series.AttributesJson);
+
+    private static SortedDictionary<string, string> Labels(string serviceName, string? serviceInstanceId, string attributesJson)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(attributesJson);
@@ -218,6 +221,10 @@ public static class MetricQueryEngine
             labels[attribute.Name] = PlainJson.Text(attribute.Value);
         }
         labels[MetricSampleQuery.ServiceNameLabel] = serviceName;
+        if (serviceInstanceId is not null)
+        {
+            labels[MetricSampleQuery.ServiceInstanceLabel] = serviceInstanceId;
+        }
         return labels;
     }
 

@@ -119,7 +119,8 @@ public sealed record LogSearch
 }
 
 /// <summary>One label set of a metric: the resource's service name and the point's attributes (stored JSON form).</summary>
-public sealed record MetricSeriesKey(string ServiceName, string AttributesJson);
+/// <summary>A metric series: the producing service and instance (the resource's service.instance.id, when it has one) and the point attributes.</summary>
+public sealed record MetricSeriesKey(string ServiceName, string? ServiceInstanceId, string AttributesJson);
 
 /// <summary>
 /// Points of <see cref="MetricName"/> with time in [from, to) whose labels match every matcher: the label
@@ -128,6 +129,9 @@ public sealed record MetricSeriesKey(string ServiceName, string AttributesJson);
 public sealed record MetricSampleQuery
 {
     public const string ServiceNameLabel = "service.name";
+
+    /// <summary>The resource's service.instance.id, a label of every series whose resource has one, as Prometheus's "instance".</summary>
+    public const string ServiceInstanceLabel = "service.instance.id";
 
     public required string MetricName { get; init; }
     public required long FromUnixNanos { get; init; }
@@ -140,6 +144,7 @@ public sealed record MetricSampleQuery
 public sealed record MetricSample
 {
     public required string ServiceName { get; init; }
+    public string? ServiceInstanceId { get; init; }
     public required string AttributesJson { get; init; }
     public required MetricType Type { get; init; }
     public AggregationTemporality Temporality { get; init; }

@@ -227,28 +227,32 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
     {
         var query = new Sql(Dialect);
         query.Append($"""
-            SELECT DISTINCT s.service_name, s.attributes FROM metric_points s
+            SELECT DISTINCT s.service_name, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)}, s.attributes
+            FROM metric_points s LEFT JOIN resources r ON r.id = s.resource_id
             WHERE s.metric_name = {query.Parameter(metricName)} AND s.time_unix_nano >= {query.Parameter(fromUnixNanos)} AND s.time_unix_nano < {query.Parameter(toUnixNanos)}
             LIMIT {query.Parameter(limit)};
             """);
-        return await ReadAsync(query, r => new MetricSeriesKey(r.GetString(0), r.GetString(1)), cancellationToken);
+        return await ReadAsync(query, r => new MetricSeriesKey(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<MetricSample>> GetMetricSamplesAsync(MetricSampleQuery sampleQuery, CancellationToken cancellationToken)
     {
         var query = new Sql(Dialect);
-        query.Append("""
+        query.Append($"""
             SELECT s.service_name, s.attributes, s.metric_type, s.temporality, s.is_monotonic, s.start_time_unix_nano, s.time_unix_nano,
-                s.value_double, s.value_int, s.count, s.sum, s.max, s.data
-            FROM metric_points s
+                s.value_double, s.value_int, s.count, s.sum, s.max, s.data, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)}
+            FROM metric_points s LEFT JOIN resources r ON r.id = s.resource_id
             """);
         query.Append($" WHERE s.metric_name = {query.Parameter(sampleQuery.MetricName)}");
         query.Append($" AND s.time_unix_nano >= {query.Parameter(sampleQuery.FromUnixNanos)} AND s.time_unix_nano < {query.Parameter(sampleQuery.ToUnixNanos)}");
         foreach (var (label, value) in sampleQuery.Matchers)
         {
-            query.Append(label == MetricSampleQuery.ServiceNameLabel
-                ? $" AND s.service_name = {query.Parameter(value)}"
-                : $" AND {query.AttributeText("s.attributes", label)} = {query.Parameter(value)}");
+            query.Append(label switch
+            {
+                MetricSampleQuery.ServiceNameLabel => $" AND s.service_name = {query.Parameter(value)}",
+                MetricSampleQuery.ServiceInstanceLabel => $" AND {query.AttributeText("r.attributes", label)} = {query.Parameter(value)}",
+                _ => $" AND {query.AttributeText("s.attributes", label)} = {query.Parameter(value)}",
+            });
         }
         query.Append($" ORDER BY s.time_unix_nano LIMIT {query.Parameter(sampleQuery.Limit)};");
         return await ReadAsync(query, ReadSample, cancellationToken);
@@ -268,6 +272,7 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
         Sum = reader.IsDBNull(10) ? null : reader.GetDouble(10),
         Max = reader.IsDBNull(11) ? null : reader.GetDouble(11),
         DataJson = reader.IsDBNull(12) ? null : reader.GetString(12),
+        ServiceInstanceId = reader.IsDBNull(13) ? null : reader.GetString(13),
     };
 
     /// <summary>SQL text under construction and the values of its positional parameters.</summary>

@@ -186,6 +186,41 @@ public abstract class MetricsApiTests
     }
 
     [Fact]
+    public async Task Instances_of_one_service_are_separate_series_so_their_counters_never_interleave()
+    {
+        var storage = await CreateStorageAsync();
+        using var _ = storage;
+        await using var host = await CollectorHost.StartAsync(storage);
+        using var client = new OtlpClient(host);
+        foreach (var (instance, values) in new[] { ("shop-1", new[] { 100.0, 160, 220 }), ("shop-2", new[] { 1000.0, 1030, 1060 }) })
+        {
+            var request = QueryRequests.Metrics("shop", new Metric
+            {
+                Name = "http.requests",
+                Sum = new Sum
+                {
+                    AggregationTemporality = AggregationTemporality.Cumulative, IsMonotonic = true,
+                    DataPoints = { Number(-600, -30, values[0]), Number(-600, 10, values[1]), Number(-600, 70, values[2]) },
+                },
+            });
+            request.ResourceMetrics[0].Resource = Resource("shop", Attribute("service.instance.id", instance));
+            await client.ExportAsync(request, OtlpTransport.Grpc);
+        }
+
+        var series = await QueryHttp.GetOkAsync(host, $"/api/metrics/http.requests/series?from={T0Millis - 60_000}&to={T0Millis + 300_000}");
+        Assert.Equal(
+            ["service.instance.id=shop-1,service.name=shop", "service.instance.id=shop-2,service.name=shop"],
+            series.GetProperty("series").EnumerateArray().Select(s => string.Join(",", s.GetProperty("labels").EnumerateObject().Select(l => $"{l.Name}={l.Value.GetString()}"))).Order());
+
+        // Interleaved as one series, 100, 1000, 160, 1030, ... would read as resets; per instance they are 1/s and 0.5/s.
+        var rates = Series(await QueryAsync(host, "http.requests", "agg=rate"));
+        Assert.Equal([1, 1, null, null, null], rates["service.instance.id=shop-1,service.name=shop"]);
+        Assert.Equal([0.5, 0.5, null, null, null], rates["service.instance.id=shop-2,service.name=shop"]);
+        Assert.Equal([1.5, 1.5, null, null, null], Series(await QueryAsync(host, "http.requests", "agg=rate&by=service.name"))["service.name=shop"]);
+        Assert.Equal(["service.instance.id=shop-2,service.name=shop"], Series(await QueryAsync(host, "http.requests", "agg=rate&match[service.instance.id]=shop-2")).Keys);
+    }
+
+    [Fact]
     public async Task Gauges_give_sums_averages_and_maxima_per_step()
     {
         var storage = await CreateStorageAsync();

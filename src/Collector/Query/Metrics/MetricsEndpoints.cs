@@ -42,7 +42,7 @@ internal static class MetricsEndpoints
                 var (from, to) = QueryArguments.TimeRange(request, clock);
                 var keys = await store.GetMetricSeriesAsync(name, from, to, MaxSeries + 1, cancellationToken);
                 var series = keys.Take(MaxSeries)
-                    .Select(key => MetricQueryEngine.Labels(key.ServiceName, key.AttributesJson))
+                    .Select(MetricQueryEngine.Labels)
                     .DistinctBy(labels => System.Text.Json.JsonSerializer.Serialize(labels))
                     .OrderBy(labels => System.Text.Json.JsonSerializer.Serialize(labels), StringComparer.Ordinal)
                     .Select(labels => new SeriesLabels(labels))
