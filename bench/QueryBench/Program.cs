@@ -1,3 +1,4 @@
+using Observability.Core.Rollups;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;

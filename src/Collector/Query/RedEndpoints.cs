@@ -1,3 +1,4 @@
+using Observability.Core.Rollups;
 using System.Globalization;
 using Observability.Core.Telemetry;
 

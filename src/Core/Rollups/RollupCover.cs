@@ -1,6 +1,6 @@
 using Observability.Core.Rollups;
 
-namespace Observability.Collector.Query;
+namespace Observability.Core.Rollups;
 
 /// <summary>A stretch of time read from one rollup resolution.</summary>
 public sealed record RollupSegment(SpanRollupResolution Resolution, long FromUnixNanos, long ToUnixNanos);

@@ -2,7 +2,7 @@ using Observability.Core.Rollups;
 using Observability.Core.Sketches;
 using Observability.Core.Telemetry;
 
-namespace Observability.Collector.Query;
+namespace Observability.Core.Rollups;
 
 /// <summary>Rate, errors and duration of one step, or of a whole window.</summary>
 /// <param name="Time">The start of the step (UTC), written as RFC 3339 with a Z like the other query endpoints.</param>
@@ -90,6 +90,26 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
             .Select(pair => new ServiceRed(pair.Key, pair.Value.ToPoint(from, to - from)))
             .OrderByDescending(service => service.Red.Requests)
             .ThenBy(service => service.Service, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// One point for the whole window [from, to): for one service or (null) every service together, with the sketches
+    /// of every row merged, so the percentile is over all the window's spans.
+    /// </summary>
+    public async Task<RedPoint> WindowAsync(
+        string? service, IReadOnlyCollection<SpanKind>? kinds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var accumulator = new Accumulator();
+        foreach (var segment in RollupCover.Segments(ToUnixNanos(from), ToUnixNanos(to)))
+        {
+            var rows = await rollups.GetSpanRollupsAsync(
+                new SpanRollupQuery(segment.Resolution, segment.FromUnixNanos, segment.ToUnixNanos, service, Kinds: kinds), cancellationToken);
+            foreach (var row in rows)
+            {
+                accumulator.Add(row);
+            }
+        }
+        return accumulator.ToPoint(from, to - from);
     }
 
     private static long ToUnixNanos(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
