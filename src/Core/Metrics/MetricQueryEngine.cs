@@ -191,15 +191,15 @@ public static class MetricQueryEngine
     /// </summary>
     private static IEnumerable<(SortedDictionary<string, string> Labels, List<MetricSample> Points)> Series(List<MetricSample> samples)
     {
-        var keys = new Dictionary<(string Service, string? Instance, string Attributes), string>();
+        var keys = new Dictionary<(string Service, string? Instance, string? Region, string Attributes), string>();
         var series = new Dictionary<string, (SortedDictionary<string, string> Labels, List<MetricSample> Points)>(StringComparer.Ordinal);
         foreach (var sample in samples)
         {
-            if (!keys.TryGetValue((sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson), out var key))
+            if (!keys.TryGetValue((sample.ServiceName, sample.ServiceInstanceId, sample.CloudRegion, sample.AttributesJson), out var key))
             {
                 var labels = Labels(sample);
                 key = JsonSerializer.Serialize(labels);
-                keys[(sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson)] = key;
+                keys[(sample.ServiceName, sample.ServiceInstanceId, sample.CloudRegion, sample.AttributesJson)] = key;
                 series.TryAdd(key, (labels, []));
             }
             series[key].Points.Add(sample);
@@ -207,12 +207,14 @@ public static class MetricQueryEngine
         return series.Values;
     }
 
-    /// <summary>A point's labels: its attributes as text, and the resource's service.name and service.instance.id.</summary>
-    public static SortedDictionary<string, string> Labels(MetricSample sample) => Labels(sample.ServiceName, sample.ServiceInstanceId, sample.AttributesJson);
+    /// <summary>A point's labels: its attributes as text, and the resource's service.name, service.instance.id and cloud.region.</summary>
+    public static SortedDictionary<string, string> Labels(MetricSample sample) =>
+        Labels(sample.ServiceName, sample.ServiceInstanceId, sample.CloudRegion, sample.AttributesJson);
 
-    public static SortedDictionary<string, string> Labels(MetricSeriesKey series) => Labels(series.ServiceName, series.ServiceInstanceId, series.AttributesJson);
+    public static SortedDictionary<string, string> Labels(MetricSeriesKey series) =>
+        Labels(series.ServiceName, series.ServiceInstanceId, series.CloudRegion, series.AttributesJson);
 
-    private static SortedDictionary<string, string> Labels(string serviceName, string? serviceInstanceId, string attributesJson)
+    private static SortedDictionary<string, string> Labels(string serviceName, string? serviceInstanceId, string? cloudRegion, string attributesJson)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(attributesJson);
@@ -224,6 +226,10 @@ public static class MetricQueryEngine
         if (serviceInstanceId is not null)
         {
             labels[MetricSampleQuery.ServiceInstanceLabel] = serviceInstanceId;
+        }
+        if (cloudRegion is not null)
+        {
+            labels[MetricSampleQuery.CloudRegionLabel] = cloudRegion;
         }
         return labels;
     }

@@ -119,8 +119,11 @@ public sealed record LogSearch
 }
 
 /// <summary>One label set of a metric: the resource's service name and the point's attributes (stored JSON form).</summary>
-/// <summary>A metric series: the producing service and instance (the resource's service.instance.id, when it has one) and the point attributes.</summary>
-public sealed record MetricSeriesKey(string ServiceName, string? ServiceInstanceId, string AttributesJson);
+/// <summary>
+/// A metric series: the producing service, the resource's <see cref="MetricSampleQuery.ResourceLabels"/> it has, and
+/// the point attributes.
+/// </summary>
+public sealed record MetricSeriesKey(string ServiceName, string? ServiceInstanceId, string? CloudRegion, string AttributesJson);
 
 /// <summary>
 /// Points of <see cref="MetricName"/> with time in [from, to) whose labels match every matcher: the label
@@ -132,6 +135,12 @@ public sealed record MetricSampleQuery
 
     /// <summary>The resource's service.instance.id, a label of every series whose resource has one, as Prometheus's "instance".</summary>
     public const string ServiceInstanceLabel = "service.instance.id";
+
+    /// <summary>The resource's cloud.region, a label of every series whose resource has one.</summary>
+    public const string CloudRegionLabel = "cloud.region";
+
+    /// <summary>Resource attributes that label a series besides service.name: they tell its producers apart.</summary>
+    public static readonly IReadOnlyList<string> ResourceLabels = [ServiceInstanceLabel, CloudRegionLabel];
 
     public required string MetricName { get; init; }
     public required long FromUnixNanos { get; init; }
@@ -145,6 +154,7 @@ public sealed record MetricSample
 {
     public required string ServiceName { get; init; }
     public string? ServiceInstanceId { get; init; }
+    public string? CloudRegion { get; init; }
     public required string AttributesJson { get; init; }
     public required MetricType Type { get; init; }
     public AggregationTemporality Temporality { get; init; }

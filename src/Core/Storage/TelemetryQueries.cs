@@ -227,12 +227,13 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
     {
         var query = new Sql(Dialect);
         query.Append($"""
-            SELECT DISTINCT s.service_name, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)}, s.attributes
+            SELECT DISTINCT s.service_name, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)},
+                {query.AttributeText("r.attributes", MetricSampleQuery.CloudRegionLabel)}, s.attributes
             FROM metric_points s LEFT JOIN resources r ON r.id = s.resource_id
             WHERE s.metric_name = {query.Parameter(metricName)} AND s.time_unix_nano >= {query.Parameter(fromUnixNanos)} AND s.time_unix_nano < {query.Parameter(toUnixNanos)}
             LIMIT {query.Parameter(limit)};
             """);
-        return await ReadAsync(query, r => new MetricSeriesKey(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2)), cancellationToken);
+        return await ReadAsync(query, r => new MetricSeriesKey(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<MetricSample>> GetMetricSamplesAsync(MetricSampleQuery sampleQuery, CancellationToken cancellationToken)
@@ -240,7 +241,8 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
         var query = new Sql(Dialect);
         query.Append($"""
             SELECT s.service_name, s.attributes, s.metric_type, s.temporality, s.is_monotonic, s.start_time_unix_nano, s.time_unix_nano,
-                s.value_double, s.value_int, s.count, s.sum, s.max, s.data, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)}
+                s.value_double, s.value_int, s.count, s.sum, s.max, s.data, {query.AttributeText("r.attributes", MetricSampleQuery.ServiceInstanceLabel)},
+                {query.AttributeText("r.attributes", MetricSampleQuery.CloudRegionLabel)}
             FROM metric_points s LEFT JOIN resources r ON r.id = s.resource_id
             """);
         query.Append($" WHERE s.metric_name = {query.Parameter(sampleQuery.MetricName)}");
@@ -250,7 +252,7 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
             query.Append(label switch
             {
                 MetricSampleQuery.ServiceNameLabel => $" AND s.service_name = {query.Parameter(value)}",
-                MetricSampleQuery.ServiceInstanceLabel => $" AND {query.AttributeText("r.attributes", label)} = {query.Parameter(value)}",
+                MetricSampleQuery.ServiceInstanceLabel or MetricSampleQuery.CloudRegionLabel => $" AND {query.AttributeText("r.attributes", label)} = {query.Parameter(value)}",
                 _ => $" AND {query.AttributeText("s.attributes", label)} = {query.Parameter(value)}",
             });
         }
@@ -273,6 +275,7 @@ internal abstract class TelemetryQueries(SqlDialect dialect)
         Max = reader.IsDBNull(11) ? null : reader.GetDouble(11),
         DataJson = reader.IsDBNull(12) ? null : reader.GetString(12),
         ServiceInstanceId = reader.IsDBNull(13) ? null : reader.GetString(13),
+        CloudRegion = reader.IsDBNull(14) ? null : reader.GetString(14),
     };
 
     /// <summary>SQL text under construction and the values of its positional parameters.</summary>

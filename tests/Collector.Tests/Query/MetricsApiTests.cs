@@ -186,7 +186,7 @@ public abstract class MetricsApiTests
     }
 
     [Fact]
-    public async Task Instances_of_one_service_are_separate_series_so_their_counters_never_interleave()
+    public async Task Instances_and_regions_of_one_service_are_separate_series_so_their_counters_never_interleave()
     {
         var storage = await CreateStorageAsync();
         using var _ = storage;
@@ -203,21 +203,24 @@ public abstract class MetricsApiTests
                     DataPoints = { Number(-600, -30, values[0]), Number(-600, 10, values[1]), Number(-600, 70, values[2]) },
                 },
             });
-            request.ResourceMetrics[0].Resource = Resource("shop", Attribute("service.instance.id", instance));
+            request.ResourceMetrics[0].Resource = instance == "shop-1"
+                ? Resource("shop", Attribute("service.instance.id", instance))
+                : Resource("shop", Attribute("service.instance.id", instance), Attribute("cloud.region", "eu-west"));
             await client.ExportAsync(request, OtlpTransport.Grpc);
         }
 
         var series = await QueryHttp.GetOkAsync(host, $"/api/metrics/http.requests/series?from={T0Millis - 60_000}&to={T0Millis + 300_000}");
         Assert.Equal(
-            ["service.instance.id=shop-1,service.name=shop", "service.instance.id=shop-2,service.name=shop"],
+            ["cloud.region=eu-west,service.instance.id=shop-2,service.name=shop", "service.instance.id=shop-1,service.name=shop"],
             series.GetProperty("series").EnumerateArray().Select(s => string.Join(",", s.GetProperty("labels").EnumerateObject().Select(l => $"{l.Name}={l.Value.GetString()}"))).Order());
 
         // Interleaved as one series, 100, 1000, 160, 1030, ... would read as resets; per instance they are 1/s and 0.5/s.
         var rates = Series(await QueryAsync(host, "http.requests", "agg=rate"));
         Assert.Equal([1, 1, null, null, null], rates["service.instance.id=shop-1,service.name=shop"]);
-        Assert.Equal([0.5, 0.5, null, null, null], rates["service.instance.id=shop-2,service.name=shop"]);
+        Assert.Equal([0.5, 0.5, null, null, null], rates["cloud.region=eu-west,service.instance.id=shop-2,service.name=shop"]);
         Assert.Equal([1.5, 1.5, null, null, null], Series(await QueryAsync(host, "http.requests", "agg=rate&by=service.name"))["service.name=shop"]);
-        Assert.Equal(["service.instance.id=shop-2,service.name=shop"], Series(await QueryAsync(host, "http.requests", "agg=rate&match[service.instance.id]=shop-2")).Keys);
+        Assert.Equal(["cloud.region=eu-west,service.instance.id=shop-2,service.name=shop"], Series(await QueryAsync(host, "http.requests", "agg=rate&match[service.instance.id]=shop-2")).Keys);
+        Assert.Equal([0.5, 0.5, null, null, null], Series(await QueryAsync(host, "http.requests", "agg=rate&by=cloud.region"))["cloud.region=eu-west"]);
     }
 
     [Fact]
