@@ -40,6 +40,16 @@ public static class KnownKpis
     public const string CostPerUser = "cost_per_user";
     public const string DeploymentFrequency = "deployment_frequency";
     public const string LeadTime = "lead_time";
+    public const string CostPerRequest = "cost_per_request";
+    public const string DatabaseQueriesPerRequest = "database_queries_per_request";
+
+    /// <summary>The KPI a change KPI compares against its recorded baseline.</summary>
+    public static string? BaseOf(string changeKpiId) => changeKpiId switch
+    {
+        DatabaseQueriesChange => DatabaseQueriesPerRequest,
+        CostPerRequestChange => CostPerRequest,
+        _ => null,
+    };
 
     public static readonly IReadOnlyDictionary<string, KpiDefinition> All = new KpiDefinition[]
     {
@@ -64,6 +74,8 @@ public static class KnownKpis
         new(CostPerRequestChange, "%", "Infrastructure cost per request served, change against the recorded baseline.", Percent),
         new(CostPerUser, "USD/month", "Monthly infrastructure cost over monthly active users.", new Dictionary<string, double> { ["USD/month"] = 1 }),
         new(DeploymentFrequency, "per day", "Deployments per day, from deployment.* telemetry.", new Dictionary<string, double> { ["per day"] = 1, ["per week"] = 1.0 / 7 }),
-        new(LeadTime, "h", "Time from a change's commit to its deployment (deployment.* telemetry with vcs.ref.head.revision time).", Hours),
+        new(LeadTime, "h", "Median time from a change's commit to its deployment (deployment.lead_time).", Hours),
+        new(CostPerRequest, "USD", "Infrastructure cost over the window divided by the requests served in it.", new Dictionary<string, double> { ["USD"] = 1 }),
+        new(DatabaseQueriesPerRequest, "queries", "Database statements per request served.", new Dictionary<string, double> { ["queries"] = 1 }),
     }.ToDictionary(kpi => kpi.Id, StringComparer.Ordinal);
 }
