@@ -13,6 +13,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>"sqlite" or "postgres".</summary>
     string ProviderName { get; }
 
+    /// <summary>KPI series, baselines and load-test evidence in the same database.</summary>
+    Kpis.IKpiStore Kpis { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

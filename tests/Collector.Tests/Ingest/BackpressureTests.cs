@@ -119,6 +119,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
 {
     public string ProviderName => inner.ProviderName;
 
+    public Observability.Core.Kpis.IKpiStore Kpis => inner.Kpis;
+
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITelemetryStore));

@@ -125,5 +125,6 @@ internal static class PostgresSchema
             PRIMARY KEY (metric_name, metric_type, unit)
         );
         """ + SpanRollupSchema.Tables("bigint", "bytea", "text", partitioned: true),
+        KpiTables.Schema("bigint", "double precision", "text"),
     ];
 }

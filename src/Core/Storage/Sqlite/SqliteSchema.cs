@@ -106,5 +106,6 @@ internal static class SqliteSchema
             PRIMARY KEY (metric_name, metric_type, unit)
         );
         """ + SpanRollupSchema.Tables("INTEGER", "BLOB", "TEXT"),
+        KpiTables.Schema("INTEGER", "REAL", "TEXT"),
     ];
 }
