@@ -51,6 +51,35 @@ public static class RoadmapEvaluator
         measurement,
         measurement.Value is { } value ? target.IsMetBy(value) ? TargetStatus.Met : TargetStatus.Missed : TargetStatus.NoData);
 
+    /// <summary>
+    /// Verdicts over a window from the KPI series: a target is met when at least <paramref name="requiredShare"/> of
+    /// the samples with a value met it (it held that share of the time); its actual is the median sample.
+    /// </summary>
+    public static RoadmapVerdict EvaluateSeries(
+        RoadmapDefinition roadmap, KpiWindow window, IReadOnlyDictionary<string, IReadOnlyList<KpiSample>> samples, double requiredShare = 0.99)
+    {
+        TargetVerdict Judge(PhaseTarget target)
+        {
+            var series = samples.TryGetValue(target.Metric, out var found) ? found : [];
+            var values = series.Where(s => s.Measurement.Value is not null).Select(s => s.Measurement.Value!.Value).Order().ToList();
+            if (values.Count == 0)
+            {
+                var reason = series.Count == 0
+                    ? $"{target.Metric} was not measured {window.Describe()}"
+                    : $"none of {series.Count} samples {window.Describe()} had a value; the latest said: {series[^1].Measurement.NoDataReason}";
+                return new TargetVerdict(target, KpiMeasurement.NoData(target.Metric, window, target.Unit, reason), TargetStatus.NoData);
+            }
+            var met = values.Count(target.IsMetBy);
+            var share = (double)met / values.Count;
+            var median = values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+            var detail = $"median of {values.Count} samples; target met in {share * 100:0.##}% of them (needs {requiredShare * 100:0.##}%)";
+            return new TargetVerdict(target, KpiMeasurement.Measured(target.Metric, window, median, target.Unit, detail),
+                share >= requiredShare ? TargetStatus.Met : TargetStatus.Missed);
+        }
+
+        return Assemble(roadmap, window, Judge);
+    }
+
     /// <param name="measurements">One measurement per KPI id; a KPI without one is no data.</param>
     public static RoadmapVerdict Evaluate(RoadmapDefinition roadmap, KpiWindow window, IReadOnlyDictionary<string, KpiMeasurement> measurements)
     {
@@ -58,10 +87,15 @@ public static class RoadmapEvaluator
             ? measurement
             : KpiMeasurement.NoData(target.Metric, window, target.Unit, $"{target.Metric} has not been measured {window.Describe()}");
 
+        return Assemble(roadmap, window, target => Judge(target, Of(target)));
+    }
+
+    private static RoadmapVerdict Assemble(RoadmapDefinition roadmap, KpiWindow window, Func<PhaseTarget, TargetVerdict> judge)
+    {
         var phases = roadmap.Phases
-            .Select(phase => new PhaseVerdict(phase.Number, phase.Name, [.. phase.Targets.Select(t => Judge(t, Of(t)))]))
+            .Select(phase => new PhaseVerdict(phase.Number, phase.Name, [.. phase.Targets.Select(judge)]))
             .ToList();
-        var endState = new PhaseVerdict(null, "End state", [.. roadmap.EndState.Select(t => Judge(t, Of(t)))]);
+        var endState = new PhaseVerdict(null, "End state", [.. roadmap.EndState.Select(judge)]);
         var current = phases.LastOrDefault(p => p.AllMet)?.PhaseNumber;
         return new RoadmapVerdict(window, current, phases, endState);
     }

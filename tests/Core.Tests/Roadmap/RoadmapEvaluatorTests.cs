@@ -50,4 +50,24 @@ public sealed class RoadmapEvaluatorTests
         Assert.Null(verdict.CurrentPhase);
         Assert.All(verdict.Phases, phase => Assert.Equal("no-data", phase.Verdict));
     }
+
+    [Theory]
+    [InlineData(1, "met", 120)]
+    [InlineData(2, "missed", 120)]
+    public void Over_a_window_a_target_is_met_when_it_held_in_99_percent_of_the_samples(int lagging, string expected, double median)
+    {
+        // 100 samples of replication lag, 15 s apart: 120 ms, but `lagging` of them at 4 s. 99 of 100 is enough.
+        var samples = Enumerable.Range(0, 100).Select(i => new KpiSample(KpiMeasurement.Measured(
+            KnownKpis.ReplicationLag, KpiWindow.Ending(Window.From.AddSeconds(15 * (i + 1)), TimeSpan.FromMinutes(5)), i < lagging ? 4000 : 120, "ms"))).ToList();
+
+        var verdict = RoadmapEvaluator.EvaluateSeries(Roadmap, Window, new Dictionary<string, IReadOnlyList<KpiSample>> { [KnownKpis.ReplicationLag] = samples });
+
+        var lag = verdict.Phases[2].Targets.Single(t => t.Target.Metric == KnownKpis.ReplicationLag);
+        Assert.Equal(expected, lag.Status.ToString().ToLowerInvariant());
+        Assert.Equal(median, lag.Measurement.Value);
+        Assert.Equal($"median of 100 samples; target met in {100 - lagging}% of them (needs 99%)", lag.Measurement.Detail);
+        var users = verdict.Phases[2].Targets.Single(t => t.Target.Metric == KnownKpis.ConcurrentUsers);
+        Assert.Equal(TargetStatus.NoData, users.Status);
+        Assert.Equal("concurrent_users was not measured between 2026-11-20 12:00:00Z and 2026-11-20 13:00:00Z", users.Measurement.NoDataReason);
+    }
 }
