@@ -92,6 +92,8 @@ public sealed partial class PostgresServer : IAsyncLifetime
                 listen_addresses = '127.0.0.1'
                 port = {Port}
                 unix_socket_directories = '{_folder}'
+                # Test runs start many Collectors against one server, each with its own pools (ingest, queries, Hangfire).
+                max_connections = 500
 
                 """);
             try

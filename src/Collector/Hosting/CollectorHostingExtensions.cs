@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Observability.Collector.Health;
 using Observability.Collector.Ingest;
+using Observability.Collector.Jobs;
+using Observability.Collector.Roadmap;
 using Observability.Collector.Otlp;
 using Observability.Collector.Otlp.Grpc;
 using Observability.Collector.Otlp.Http;
@@ -88,6 +90,9 @@ public static class CollectorHostingExtensions
             grpc.CompressionProviders = [new LimitedGzipCompressionProvider(collector.MaxRequestBytes)];
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>());
+
+        builder.AddRoadmapEngine();
+        builder.AddCollectorJobs();
         return builder;
     }
 
@@ -112,6 +117,7 @@ public static class CollectorHostingExtensions
         app.MapMetrics("/metrics", registry);
         app.MapRedEndpoints();
         app.MapQueryApi();
+        app.MapRoadmapApi();
         app.MapHealthEndpoints();
         return app;
     }
