@@ -44,12 +44,11 @@ internal sealed class LoadGenRunner(LoadGenOptions options, TextWriter output, T
             Regions = options.Regions,
             Seed = options.Seed,
             UserCount = options.UserCount,
-            PeakUsers = options.Users.PeakUsers,
             UserPassword = options.UserPassword,
             SignInRefused = ReportSignInRefusedOnce,
         };
 
-        // A stack: user i sits at position i, so a stopped user's index (and account range) is the next one reused.
+        // A stack: user i sits at position i, so a stopped user's index (and account) is the next one reused.
         var running = new List<RunningUser>();
         var stopping = new List<Task>();
         var peakUsers = 0;

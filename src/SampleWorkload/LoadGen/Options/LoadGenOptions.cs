@@ -41,8 +41,6 @@ internal sealed record RampSchedule(int FromUsers, int ToUsers, TimeSpan Over)
 {
     public static RampSchedule Constant(int users) => new(users, users, TimeSpan.Zero);
 
-    public int PeakUsers => Math.Max(FromUsers, ToUsers);
-
     public int UsersAt(TimeSpan elapsed)
     {
         if (Over <= TimeSpan.Zero || elapsed >= Over)

@@ -22,7 +22,7 @@ internal sealed class VirtualUser
     private readonly string? _region;
     private readonly List<int> _cart = [];
     private AuthenticationHeaderValue? _authorization;
-    private int _signIns;
+    private byte[]? _loginBody;
     private int _category = 1;
     private int _page = 1;
     private int _productId = 1;
@@ -77,8 +77,8 @@ internal sealed class VirtualUser
         switch (step)
         {
             case UserStep.SignIn:
-                _signIns++;
-                return Send(step, HttpMethod.Post, routes.Login, StorefrontRoutes.LoginBody(UserName(), _settings.UserPassword), authorize: false);
+                _loginBody ??= StorefrontRoutes.LoginBody(UserName(), _settings.UserPassword);
+                return Send(step, HttpMethod.Post, routes.Login, _loginBody, authorize: false);
             case UserStep.SignOut:
                 return Send(step, HttpMethod.Post, routes.Logout, ReadOnlyMemory<byte>.Empty);
             case UserStep.Categories:
@@ -204,11 +204,14 @@ internal sealed class VirtualUser
         }
     }
 
-    /// <summary>user-N, with N chosen so users running at the same time never share an account (see <see cref="VirtualUserSettings.PeakUsers"/>).</summary>
+    /// <summary>
+    /// user-N for user i: consecutive accounts from a start the seed picks, so users never share an account while fewer
+    /// than --user-count run. Signing out and in again keeps the account, as a shopper coming back would.
+    /// </summary>
     private string UserName()
     {
-        var offset = (long)(uint)HashCode.Combine(_settings.Seed, "users") + _index + ((long)(_signIns - 1) * _settings.PeakUsers);
-        return "user-" + (1 + (offset % _settings.UserCount)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = (uint)HashCode.Combine(_settings.Seed, _settings.UserCount);
+        return "user-" + (1 + ((start + (long)_index) % _settings.UserCount)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A product of the category: the seeded store spreads products over categories round robin.</summary>

@@ -15,9 +15,6 @@ internal sealed record VirtualUserSettings
 
     public required int UserCount { get; init; }
 
-    /// <summary>Most users running at once; user i signs in as i, i + this, i + 2 * this, ... so no two share an account while fewer than --user-count run.</summary>
-    public required int PeakUsers { get; init; }
-
     public required string UserPassword { get; init; }
 
     /// <summary>Called once, the first time a sign-in is refused with 401, to say why every user will keep failing.</summary>
