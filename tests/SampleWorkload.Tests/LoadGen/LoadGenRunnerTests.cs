@@ -252,7 +252,7 @@ public sealed partial class LoadGenRunnerTests
     [GeneratedRegex(@"^users \d+/\d+  req/s \d+\.\d  p99 (\d+(\.\d)?|-) ms  errors \d+\.\d% \(5xx (?<server>\d+), 4xx \d+, timeouts (?<timeouts>\d+), refused \d+, closed (?<closed>\d+), other \d+\)$")]
     private static partial Regex ProgressLinePattern();
 
-    [GeneratedRegex(@"^summary  ran [\dhms .]+  peak users \d+  requests \d+  p50 (\d+(\.\d)?|-) ms  p90 (\d+(\.\d)?|-) ms  req/s \d+\.\d  p99 (\d+(\.\d)?|-) ms  errors \d+\.\d% \(5xx (?<server>\d+), 4xx \d+, timeouts (?<timeouts>\d+), refused \d+, closed (?<closed>\d+), other \d+\)  max (\d+(\.\d)?|-) ms$")]
+    [GeneratedRegex(@"^summary  ran [\dhms .]+  peak users \d+  requests \d+  req/s \d+\.\d  p50 (\d+(\.\d)?|-) ms  p90 (\d+(\.\d)?|-) ms  p99 (\d+(\.\d)?|-) ms  max (\d+(\.\d)?|-) ms  errors \d+\.\d% \(5xx (?<server>\d+), 4xx \d+, timeouts (?<timeouts>\d+), refused \d+, closed (?<closed>\d+), other \d+\)$")]
     private static partial Regex SummaryLine();
 }
 

@@ -19,21 +19,28 @@ internal static class ProgressLine
         return text.ToString();
     }
 
+    /// <summary>"summary  ran 2m 00s  peak users 10000  requests 398812  req/s 3323.4  p50 .. p90 .. p99 .. max ..  errors ...".</summary>
     public static string FormatSummary(TimeSpan elapsed, int peakUsers, LoadSnapshot total)
     {
+        var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
         var text = new StringBuilder(256);
-        text.Append(CultureInfo.InvariantCulture, $"summary  ran {DurationText.Format(elapsed)}  peak users {peakUsers}  requests {total.Requests}  ");
+        text.Append(CultureInfo.InvariantCulture, $"summary  ran {DurationText.Format(elapsed)}  peak users {peakUsers}  requests {total.Requests}  req/s {total.Requests / seconds:0.0}  ");
         text.Append(CultureInfo.InvariantCulture, $"p50 {Milliseconds(total.LatencyMicrosecondsAt(50))}  p90 {Milliseconds(total.LatencyMicrosecondsAt(90))}  ");
-        AppendRates(text, total, elapsed);
-        text.Append(CultureInfo.InvariantCulture, $"  max {Milliseconds(total.LatencyMicrosecondsAt(100))}");
+        text.Append(CultureInfo.InvariantCulture, $"p99 {Milliseconds(total.LatencyMicrosecondsAt(99))}  max {Milliseconds(total.LatencyMicrosecondsAt(100))}  ");
+        AppendErrors(text, total);
         return text.ToString();
     }
 
     private static void AppendRates(StringBuilder text, LoadSnapshot counts, TimeSpan duration)
     {
         var seconds = Math.Max(duration.TotalSeconds, 0.001);
-        var errorPercent = counts.Requests == 0 ? 0 : 100.0 * counts.Errors / counts.Requests;
         text.Append(CultureInfo.InvariantCulture, $"req/s {counts.Requests / seconds:0.0}  p99 {Milliseconds(counts.LatencyMicrosecondsAt(99))}  ");
+        AppendErrors(text, counts);
+    }
+
+    private static void AppendErrors(StringBuilder text, LoadSnapshot counts)
+    {
+        var errorPercent = counts.Requests == 0 ? 0 : 100.0 * counts.Errors / counts.Requests;
         text.Append(CultureInfo.InvariantCulture, $"errors {errorPercent:0.0}% (5xx {counts[RequestOutcome.ServerError]}, 4xx {counts[RequestOutcome.ClientError]}, ");
         text.Append(CultureInfo.InvariantCulture, $"timeouts {counts[RequestOutcome.Timeout]}, refused {counts[RequestOutcome.Refused]}, ");
         text.Append(CultureInfo.InvariantCulture, $"closed {counts[RequestOutcome.Closed]}, other {counts[RequestOutcome.Other]})");
