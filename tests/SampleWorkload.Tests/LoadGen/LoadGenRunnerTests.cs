@@ -109,7 +109,9 @@ public sealed partial class LoadGenRunnerTests
         Assert.Equal(0, summary.Total[RequestOutcome.Refused]);
         Assert.Equal(0, summary.Total[RequestOutcome.Other]);
         Assert.Equal(0, summary.Total[RequestOutcome.ClientError]);
-        Assert.Equal(fake.Requests.Count(request => request.StatusCode == 500), summary.Total[RequestOutcome.ServerError]);
+        // Each 500 the fake sent is counted once, but for those whose user was stopped before reading it (at most one per user).
+        var served500 = fake.Requests.Count(request => request.StatusCode == 500);
+        Assert.InRange(summary.Total[RequestOutcome.ServerError], served500 - 30, served500);
         var totals = SummaryLine().Match(run.OutputLines[^1]);
         Assert.True(totals.Success, run.OutputLines[^1]);
         Assert.Equal(summary.Total[RequestOutcome.ServerError].ToString(), totals.Groups["server"].Value);
