@@ -70,6 +70,21 @@ public sealed partial class LoadGenRunnerTests
     }
 
     [Fact]
+    public async Task A_ramp_down_stops_users_until_the_lower_count_is_left()
+    {
+        await using var fake = await FakeStorefront.StartAsync(Password);
+        await using var run = LoadGenRun.Start(fake.BaseAddress, Password, "--ramp", "60:10/1500ms", "--think-time", "100ms");
+        await run.WaitUntilAsync(() => fake.DistinctUsersWithin(TimeSpan.FromSeconds(1)) >= 50, s_deadline, "50 users active at the storefront");
+        await run.WaitUntilAsync(() => run.Runner.ActiveUsers == 10, s_deadline, "10 users left");
+
+        // Stopped users send nothing more: within a little while only the remaining ten are heard from.
+        await run.WaitUntilAsync(() => fake.DistinctUsersWithin(TimeSpan.FromSeconds(1)) == 10, s_deadline, "only 10 users active at the storefront");
+        var summary = await run.StopAsync();
+        Assert.Equal(60, summary.PeakUsers);
+        Assert.Equal(0, summary.Total.Errors);
+    }
+
+    [Fact]
     public async Task Think_time_spreads_each_users_requests_exponentially_around_the_mean()
     {
         await using var fake = await FakeStorefront.StartAsync(Password);
