@@ -17,6 +17,7 @@ users=10000
 duration=120
 warmup=20
 think_time=3s
+target_latency=0
 target=""
 password=${WORKLOAD_USER_PASSWORD:-}
 results=""
@@ -33,6 +34,8 @@ Usage: bench/workload/vusers.sh [options] [-- extra loadgen options]
   --target URL       gateway to load (e.g. http://localhost:5080 of a running workload); needs
                      --user-password or WORKLOAD_USER_PASSWORD. Default: a stand-in storefront started here
   --user-password P  password of the seeded users of --target
+  --target-latency MS  the stand-in answers after MS milliseconds (default $target_latency), as a slower real
+                     target would: more requests in flight and more connections for the same users
   --results DIR      keep the outputs here (default: a new folder under \$TMPDIR)
 
 Prints a Markdown block with the figures and the exact commands.
@@ -47,14 +50,15 @@ while [[ $# -gt 0 ]]; do
     --think-time) think_time=$2; shift 2 ;;
     --target) target=$2; shift 2 ;;
     --user-password) password=$2; shift 2 ;;
+    --target-latency) target_latency=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --help|-h) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "vusers.sh: unknown option $1 (--help lists them)" >&2; exit 2 ;;
   esac
 done
-for number in "$users" "$duration" "$warmup"; do
-  [[ $number =~ ^[0-9]+$ ]] || { echo "vusers.sh: --users, --duration and --warmup take whole numbers, got '$number'" >&2; exit 2; }
+for number in "$users" "$duration" "$warmup" "$target_latency"; do
+  [[ $number =~ ^[0-9]+$ ]] || { echo "vusers.sh: --users, --duration, --warmup and --target-latency take whole numbers, got '$number'" >&2; exit 2; }
 done
 
 results=${results:-$(mktemp -d "${TMPDIR:-/tmp}/vusers.XXXXXX")}
@@ -77,7 +81,7 @@ if [[ -z $target ]]; then
   dotnet build "$repo/bench/workload/StandInStorefront/StandInStorefront.csproj" -c Release -v quiet -nologo >>"$results/build.log" 2>&1 \
     || { cat "$results/build.log" >&2; exit 1; }
   password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-  STANDIN_USER_PASSWORD=$password dotnet "$repo/bench/workload/StandInStorefront/bin/Release/net10.0/StandInStorefront.dll" \
+  STANDIN_USER_PASSWORD=$password STANDIN_LATENCY_MILLISECONDS=$target_latency dotnet "$repo/bench/workload/StandInStorefront/bin/Release/net10.0/StandInStorefront.dll" \
     >"$results/standin.log" 2>&1 &
   standin_pid=$!
   pids+=("$standin_pid")
@@ -123,6 +127,7 @@ end_standin_ticks=$([[ -n $standin_pid ]] && cpu_ticks "$standin_pid" || echo 0)
 end_ns=$(date +%s%N)
 end_lines=$(wc -l <"$results/loadgen.log")
 threads=$(status_kb "$loadgen_pid" Threads)
+connections=$(ls -l "/proc/$loadgen_pid/fd" 2>/dev/null | grep -c socket || true)
 loadgen_exit=0
 wait "$loadgen_pid" || loadgen_exit=$?
 pids=(${standin_pid:+"$standin_pid"})
@@ -140,12 +145,12 @@ summary=$(grep '^summary' "$results/loadgen.log" || echo "no summary (exit $load
 cat <<REPORT | tee "$results/report.md"
 ### Load generator: $users virtual users, think time $think_time ($(date -u +%Y-%m-%d))
 
-Command: \`$command_line\` against ${standin_pid:+the stand-in storefront at }$target; load generator:
+Command: \`$command_line\` against ${standin_pid:+the stand-in storefront (answers after $target_latency ms) at }$target; load generator:
 \`WORKLOAD_USER_PASSWORD=... ${loadgen_command[*]}\`
 
-| measured over | users (min) | req/s (mean) | p99 (worst 5 s) | loadgen CPU | loadgen peak RSS | loadgen threads | target CPU |
+| measured over | users (min) | req/s (mean) | p99 (worst 5 s) | loadgen CPU | loadgen peak RSS | loadgen threads, sockets | target CPU |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| ${window_seconds} s after ${warmup} s warm-up | $window_users | $window_rps | $window_p99 | $cores cores | $((peak_rss_kb / 1024)) MiB | $threads | ${standin_pid:+$standin_cores cores} |
+| ${window_seconds} s after ${warmup} s warm-up | $window_users | $window_rps | $window_p99 | $cores cores | $((peak_rss_kb / 1024)) MiB | $threads, $connections | ${standin_pid:+$standin_cores cores} |
 
 Load generator's own summary (whole run, warm-up included): \`$summary\`
 

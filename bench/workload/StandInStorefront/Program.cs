@@ -2,7 +2,7 @@ using System.Text;
 
 // The storefront API's routes as the load generator calls them, answered at once from constant JSON: sign-in
 // checks the password from STANDIN_USER_PASSWORD and hands out a token, every other route wants a bearer token.
-// Nothing is stored, so the figures measured against it are the load generator's, not a database's.
+// STANDIN_LATENCY_MILLISECONDS delays every answer. Nothing is stored, so the figures measured against it are the load generator's, not a database's.
 var password = Environment.GetEnvironmentVariable("STANDIN_USER_PASSWORD");
 if (string.IsNullOrEmpty(password))
 {
@@ -10,6 +10,9 @@ if (string.IsNullOrEmpty(password))
     return 2;
 }
 var passwordJson = Encoding.UTF8.GetBytes($"\"password\":\"{password}\"");
+// Optional delay before every answer, so the load generator can be measured against a target as slow as a real one:
+// slower answers mean more requests in flight and more open connections for the same number of users.
+var latency = TimeSpan.FromMilliseconds(int.TryParse(Environment.GetEnvironmentVariable("STANDIN_LATENCY_MILLISECONDS"), out var milliseconds) ? milliseconds : 0);
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -29,6 +32,10 @@ long tokens = 0;
 
 app.Run(async context =>
 {
+    if (latency > TimeSpan.Zero)
+    {
+        await Task.Delay(latency);
+    }
     var request = context.Request;
     var path = request.Path.Value ?? "";
     if (path == "/api/login" && HttpMethods.IsPost(request.Method))
