@@ -46,7 +46,7 @@ internal sealed class LoadGenRun : IAsyncDisposable
 
     public static LoadGenRun Start(Uri target, string password, params string[] args)
     {
-        var parsed = LoadGenOptionsParser.Parse([.. args, "--target", target.ToString(), "--user-password", password, "--seed", "42"], _ => null);
+        var parsed = LoadGenOptionsParser.Parse(["--seed", "42", .. args, "--target", target.ToString(), "--user-password", password], _ => null);
         Assert.True(parsed.Options is not null, parsed.Error);
         return new LoadGenRun(parsed.Options);
     }

@@ -85,6 +85,32 @@ public sealed partial class LoadGenRunnerTests
     }
 
     [Fact]
+    public async Task The_same_seed_makes_the_same_users_take_the_same_steps()
+    {
+        var first = await FirstStepsOfEachUser("7");
+        var again = await FirstStepsOfEachUser("7");
+        var other = await FirstStepsOfEachUser("8");
+
+        Assert.Equal(first.Keys.Order(), again.Keys.Order());
+        Assert.All(first, user => Assert.Equal(user.Value, again[user.Key]));
+        Assert.Empty(first.Keys.Intersect(other.Keys));
+
+        static async Task<Dictionary<string, string[]>> FirstStepsOfEachUser(string seed)
+        {
+            await using var fake = await FakeStorefront.StartAsync(Password);
+            await using var run = LoadGenRun.Start(fake.BaseAddress, Password, "--users", "5", "--think-time", "20ms", "--seed", seed);
+            await run.WaitUntilAsync(
+                () => fake.Requests.Where(request => request.User is not null).GroupBy(request => request.User).Count(steps => steps.Count() >= 12) == 5,
+                s_deadline,
+                "12 steps from each of 5 users");
+            await run.StopAsync();
+            return fake.Requests.Where(request => request.User is not null).GroupBy(request => request.User!).ToDictionary(
+                steps => steps.Key,
+                steps => steps.OrderBy(request => request.Timestamp).Take(12).Select(request => $"{request.Method} {request.Path}").ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Think_time_spreads_each_users_requests_exponentially_around_the_mean()
     {
         await using var fake = await FakeStorefront.StartAsync(Password);

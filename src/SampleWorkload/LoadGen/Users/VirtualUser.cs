@@ -31,21 +31,18 @@ internal sealed class VirtualUser
     {
         _index = index;
         _settings = settings;
-        _random = new Random(HashCode.Combine(settings.Seed, index));
+        // Not HashCode.Combine: its hashes change from process to process, and the same seed must make the same choices.
+        _random = new Random(unchecked((settings.Seed * 1_000_003) + index));
         _region = settings.Regions.Count == 0 ? null : settings.Regions[index % settings.Regions.Count];
     }
-
-    public int Index => _index;
-
-    public string? Region => _region;
 
     public async Task RunAsync(CancellationToken stop)
     {
         var requestCancellation = CancellationTokenSource.CreateLinkedTokenSource(stop);
         try
         {
-            // Users arrive spread over a think time, not all in the same instant.
             var step = UserStep.SignIn;
+            // Thinking first spreads the users' arrivals over a think time instead of one burst of sign-ins.
             while (await ThinkAsync(stop).ConfigureAwait(false))
             {
                 if (_authorization is null && step != UserStep.SignIn)
@@ -210,7 +207,7 @@ internal sealed class VirtualUser
     /// </summary>
     private string UserName()
     {
-        var start = (uint)HashCode.Combine(_settings.Seed, _settings.UserCount);
+        var start = unchecked((uint)_settings.Seed * 2_654_435_761u);
         return "user-" + (1 + ((start + (long)_index) % _settings.UserCount)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
