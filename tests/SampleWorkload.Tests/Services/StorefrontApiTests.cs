@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -164,6 +165,16 @@ public sealed class StorefrontApiTests(ServicesFixture servers) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signing_in_and_out_moves_the_active_sessions_gauge()
+    {
+        var before = ActiveSessions();
+        var token = await LoginAsync(_client, "user-99", servers.UserPassword);
+        Assert.Equal(before + 1, ActiveSessions());
+        await SendAsync(_client, Signed(HttpMethod.Post, "/api/logout", token));
+        Assert.Equal(before, ActiveSessions());
+    }
+
+    [Fact]
     public async Task Health_reports_the_database()
     {
         var health = await GetAsync(_client, KnownPaths.Health);
@@ -171,5 +182,22 @@ public sealed class StorefrontApiTests(ServicesFixture servers) : IAsyncLifetime
         Assert.Equal("healthy", health.Body.GetProperty("status").GetString());
         using var metrics = await _client.GetAsync(KnownPaths.Metrics);
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+    }
+
+    private static long ActiveSessions()
+    {
+        long value = -1;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meters) =>
+        {
+            if (instrument.Meter.Name == WorkloadTelemetry.SourceName && instrument.Name == "app.sessions.active")
+            {
+                meters.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, measured, _, _) => value = measured);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 }

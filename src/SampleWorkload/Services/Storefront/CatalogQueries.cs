@@ -40,23 +40,32 @@ internal sealed class CatalogQueries(StoreDatabase database, CatalogCache cache)
     /// <summary>A page of products, or null when the category does not exist.</summary>
     public async Task<byte[]?> PageAsync(int? category, int page, CancellationToken cancellationToken)
     {
-        if (category is { } id && !await CategoryExistsAsync(id, cancellationToken))
+        try
+        {
+            return await cache.GetOrLoadAsync($"catalog:page:{category?.ToString() ?? "all"}:{page}", PageDuration, async token =>
+            {
+                await using var command = database.Replica.CreateCommand(category is null
+                    ? "SELECT id, category_id, name, price_cents FROM products ORDER BY id LIMIT @limit OFFSET @offset"
+                    : "SELECT id, category_id, name, price_cents FROM products WHERE category_id = @category ORDER BY id LIMIT @limit OFFSET @offset");
+                if (category is { } categoryId)
+                {
+                    command.Parameters.AddWithValue("category", categoryId);
+                }
+                command.Parameters.AddWithValue("limit", PageSize);
+                command.Parameters.AddWithValue("offset", (page - 1) * PageSize);
+                var products = await ReadSummariesAsync(command, token);
+                // Only an empty page can mean an unknown category; checked then, so full pages cost one query.
+                if (products.Count == 0 && category is { } id && !await CategoryExistsAsync(id, token))
+                {
+                    throw new NotFoundException();
+                }
+                return Serialize(new ProductPage(category, page, PageSize, products));
+            }, cancellationToken);
+        }
+        catch (NotFoundException)
         {
             return null;
         }
-        return await cache.GetOrLoadAsync($"catalog:page:{category?.ToString() ?? "all"}:{page}", PageDuration, async token =>
-        {
-            await using var command = database.Replica.CreateCommand(category is null
-                ? "SELECT id, category_id, name, price_cents FROM products ORDER BY id LIMIT @limit OFFSET @offset"
-                : "SELECT id, category_id, name, price_cents FROM products WHERE category_id = @category ORDER BY id LIMIT @limit OFFSET @offset");
-            if (category is { } categoryId)
-            {
-                command.Parameters.AddWithValue("category", categoryId);
-            }
-            command.Parameters.AddWithValue("limit", PageSize);
-            command.Parameters.AddWithValue("offset", (page - 1) * PageSize);
-            return Serialize(new ProductPage(category, page, PageSize, await ReadSummariesAsync(command, token)));
-        }, cancellationToken);
     }
 
     /// <summary>One product, or null when there is no such product (a miss is not cached).</summary>
@@ -72,12 +81,12 @@ internal sealed class CatalogQueries(StoreDatabase database, CatalogCache cache)
                 await using var reader = await command.ExecuteReaderAsync(token);
                 if (!await reader.ReadAsync(token))
                 {
-                    throw new ProductNotFoundException();
+                    throw new NotFoundException();
                 }
                 return Serialize(new ProductDetail(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5)));
             }, cancellationToken);
         }
-        catch (ProductNotFoundException)
+        catch (NotFoundException)
         {
             return null;
         }
@@ -98,8 +107,9 @@ internal sealed class CatalogQueries(StoreDatabase database, CatalogCache cache)
 
     private async Task<bool> CategoryExistsAsync(int id, CancellationToken cancellationToken)
     {
-        var categories = JsonSerializer.Deserialize<List<CategoryView>>(await CategoriesAsync(cancellationToken), JsonSerializerOptions.Web)!;
-        return categories.Exists(category => category.Id == id);
+        await using var command = database.Replica.CreateCommand("SELECT EXISTS (SELECT 1 FROM categories WHERE id = @id)");
+        command.Parameters.AddWithValue("id", id);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<List<ProductSummary>> ReadSummariesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -117,5 +127,6 @@ internal sealed class CatalogQueries(StoreDatabase database, CatalogCache cache)
 
     private static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web);
 
-    private sealed class ProductNotFoundException : Exception;
+    // Thrown out of a cache loader so that a miss is answered 404 and never cached.
+    private sealed class NotFoundException : Exception;
 }
