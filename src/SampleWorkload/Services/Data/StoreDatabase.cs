@@ -11,6 +11,10 @@ namespace Observability.SampleWorkload.Services.Data;
 /// </summary>
 internal sealed class StoreDatabase : IAsyncDisposable
 {
+    public const int StorefrontPoolSize = 16;
+    public const int ServicePoolSize = 8;
+    private const int DefaultMaxPoolSize = 100;
+
     private StoreDatabase(NpgsqlDataSource primary, NpgsqlDataSource? replica)
     {
         Primary = primary;
@@ -25,14 +29,21 @@ internal sealed class StoreDatabase : IAsyncDisposable
     public static StoreDatabase Create(ServiceSettings settings)
     {
         var serviceName = KnownRoles.ServiceName(settings.Role);
-        var primary = Build(settings.PrimaryDatabase, serviceName, "primary");
-        var replica = settings.ReplicaDatabase is null ? null : Build(settings.ReplicaDatabase, serviceName, "replica");
+        // PostgreSQL allows 100 connections by default, shared by every instance of every service: three storefronts
+        // and three extracted services must fit, so each process keeps a small pool unless its connection string says otherwise.
+        var poolSize = settings.Role == KnownRoles.Storefront ? StorefrontPoolSize : ServicePoolSize;
+        var primary = Build(settings.PrimaryDatabase, serviceName, "primary", poolSize);
+        var replica = settings.ReplicaDatabase is null ? null : Build(settings.ReplicaDatabase, serviceName, "replica", poolSize);
         return new StoreDatabase(primary, replica);
     }
 
-    private static NpgsqlDataSource Build(string connectionString, string serviceName, string name)
+    private static NpgsqlDataSource Build(string connectionString, string serviceName, string name, int poolSize)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = name };
+        if (builder.ConnectionStringBuilder.MaxPoolSize == DefaultMaxPoolSize)
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = poolSize;
+        }
         // Short connect and command timeouts: an unreachable database shows as fast errors and a 503 health check,
         // not as requests that hang for the default 30 s.
         builder.ConnectionStringBuilder.ApplicationName ??= serviceName;
