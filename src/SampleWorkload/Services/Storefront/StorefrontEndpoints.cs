@@ -151,7 +151,7 @@ internal static class StorefrontEndpoints
             // Authorized before the order is written, outside the transaction: no database locks are held across a call.
             var paymentId = await payments.AuthorizeAsync(user.Name, totalCents, Guid.NewGuid().ToString("N"), cancellationToken);
             var placed = await orders.PlaceAsync(user.Id, user.Name, lines, totalCents, paymentId, cancellationToken);
-            await cache.InvalidateAsync(lines.Select(line => CatalogQueries.ProductKey(line.ProductId)));
+            await cache.InvalidateAsync([.. lines.Select(line => CatalogQueries.ProductKey(line.ProductId))]);
             await events.PublishAsync(placed, cancellationToken);
             return Results.Json(new CheckoutResult(placed.OrderId, totalCents), statusCode: StatusCodes.Status201Created);
         });
