@@ -30,6 +30,10 @@ public static class RoadmapHostingExtensions
         }
 
         var kpis = builder.Configuration.GetSection(KpiOptions.Section).Get<KpiOptions>() ?? new KpiOptions();
+        if (kpis.ActiveSessionsAcrossInstances is not ("max" or "sum"))
+        {
+            throw new ConfigurationException($"Kpis:ActiveSessionsAcrossInstances '{kpis.ActiveSessionsAcrossInstances}' is not one of: max, sum");
+        }
         var cost = builder.Configuration.GetSection(CostOptions.Section).Get<CostOptions>() ?? new CostOptions();
         if (cost.MonthlyUsd is null && roadmap.InfrastructureFor(cost.Phase) is null)
         {

@@ -61,14 +61,15 @@ public sealed class KpiCalculator(
     private async Task<KpiMeasurement> ConcurrentUsersAsync(KpiWindow window, CancellationToken cancellationToken)
     {
         const string id = KnownKpis.ConcurrentUsers;
-        var (result, missing) = await MetricAsync(options.ActiveSessionsMetric, "sum", window, options.LevelStep, [], cancellationToken);
+        var combine = options.ActiveSessionsAcrossInstances;
+        var (result, missing) = await MetricAsync(options.ActiveSessionsMetric, combine == "sum" ? "sum" : "max", window, options.LevelStep, [], cancellationToken);
         var steps = result?.Series.SelectMany(s => s.Values).OfType<double>().ToList() ?? [];
         if (steps.Count == 0)
         {
             return KpiMeasurement.NoData(id, window, UnitOf(id), missing ?? $"no values of '{options.ActiveSessionsMetric}' {window.Describe()}");
         }
         return KpiMeasurement.Measured(id, window, steps.Max(), UnitOf(id),
-            $"peak of '{options.ActiveSessionsMetric}' summed over its instances, per {Seconds(options.LevelStep)} step; latest {steps[^1]:0}");
+            $"peak of '{options.ActiveSessionsMetric}' ({(combine == "sum" ? "summed over" : "the highest of")} its instances per {Seconds(options.LevelStep)} step); latest {steps[^1]:0}");
     }
 
     private async Task<KpiMeasurement> ResponseTimeP99Async(KpiWindow window, CancellationToken cancellationToken)

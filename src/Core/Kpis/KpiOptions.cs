@@ -8,8 +8,14 @@ public sealed class KpiOptions
 {
     public const string Section = "Kpis";
 
-    /// <summary>Signed-in users at once (an up-down counter or gauge per instance, summed).</summary>
+    /// <summary>Signed-in users at once (an up-down counter or gauge).</summary>
     public string ActiveSessionsMetric { get; set; } = "app.sessions.active";
+
+    /// <summary>
+    /// How the instances' session counts combine: "max" when every instance reports the same shared count (sessions
+    /// in Redis, as the sample workload keeps them), "sum" when each counts only the sessions it holds itself.
+    /// </summary>
+    public string ActiveSessionsAcrossInstances { get; set; } = "max";
 
     /// <summary>Distinct users this month (a gauge), for cost per user.</summary>
     public string MonthlyActiveUsersMetric { get; set; } = "app.users.monthly_active";

@@ -27,12 +27,8 @@ public sealed class KpiCalculatorTests : IDisposable
 
     private static readonly Dictionary<string, Scenario> Scenarios = new()
     {
-        // Two instances' session counts, per 15 s step: 100 + 200 = 300 at 12:00:10, 300 + 250 = 550 at 12:01:10. Peak 550.
-        [KnownKpis.ConcurrentUsers] = new((_, store) => Write(store,
-            Cumulative(Resource("shop", "i-1"), "app.sessions.active", 10, 100, monotonic: false),
-            Cumulative(Resource("shop", "i-2"), "app.sessions.active", 10, 200, monotonic: false),
-            Cumulative(Resource("shop", "i-1"), "app.sessions.active", 70, 300, monotonic: false),
-            Cumulative(Resource("shop", "i-2"), "app.sessions.active", 70, 250, monotonic: false)), 550, 0, "app.sessions.active"),
+        // Two instances report the shared session count; per 15 s step the highest: 200 at 12:00:10, 300 at 12:01:10. Peak 300.
+        [KnownKpis.ConcurrentUsers] = new((_, store) => WriteSessions(store), 300, 0, "app.sessions.active"),
 
         // Server spans of 1..100 ms: p99 is 99 ms (the sketch is within 0.3%); a 5 s client span does not count.
         [KnownKpis.ResponseTimeP99] = new((_, store) => Write(store, [.. ServerSpans("api", 100), Span("api", SpanKind.Client, 5, 5000)]), 99, 1, "no server spans"),
@@ -206,6 +202,21 @@ public sealed class KpiCalculatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Instances_that_count_their_own_sessions_are_summed_when_configured()
+    {
+        await using var store = await OpenStoreAsync();
+        await WriteSessions(store);
+        var calculator = new KpiCalculator(store, store, _incidents, _baselines, new CostModel(new CostOptions(), Roadmap),
+            new KpiOptions { ActiveSessionsAcrossInstances = "sum" });
+
+        var measurement = await calculator.MeasureAsync(KnownKpis.ConcurrentUsers, Window, CancellationToken.None);
+
+        // 100 + 200 = 300 at 12:00:10, 300 + 250 = 550 at 12:01:10.
+        Assert.Equal(550, measurement.Value);
+        Assert.StartsWith("peak of 'app.sessions.active' (summed over its instances per 15 s step); latest 550", measurement.Detail);
+    }
+
+    [Fact]
     public async Task Memory_usage_without_the_memory_available_says_which_metric_is_missing()
     {
         await using var store = await OpenStoreAsync();
@@ -244,6 +255,12 @@ public sealed class KpiCalculatorTests : IDisposable
         }
         return store.WriteAsync(batch, CancellationToken.None);
     }
+
+    private static Task WriteSessions(ITelemetryStore store) => Write(store,
+        Cumulative(Resource("shop", "i-1"), "app.sessions.active", 10, 100, monotonic: false),
+        Cumulative(Resource("shop", "i-2"), "app.sessions.active", 10, 200, monotonic: false),
+        Cumulative(Resource("shop", "i-1"), "app.sessions.active", 70, 300, monotonic: false),
+        Cumulative(Resource("shop", "i-2"), "app.sessions.active", 70, 250, monotonic: false));
 
     private static Task WriteDatabaseOperations(ITelemetryStore store) => Write(store,
         Histogram(Resource("shop", "i-1"), "db.client.operation.duration", "s", 100, Seconds, [50, 40, 10, 0, 0], attributes: ("db.operation.name", "SELECT")),
