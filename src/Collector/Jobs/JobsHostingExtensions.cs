@@ -2,6 +2,8 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
+using Observability.Collector.Hosting;
+using Observability.Collector.Monitoring;
 using Observability.Collector.Roadmap;
 using Observability.Core.Storage;
 
@@ -37,17 +39,51 @@ public static class JobsHostingExtensions
             // Recurring jobs run every few seconds, so the scheduler looks that often.
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
+        var monitoring = builder.Configuration.GetSection(MonitoringOptions.Section);
+        builder.Services.AddOptions<MonitoringOptions>().Bind(monitoring);
+        foreach (var (name, probe) in monitoring.Get<MonitoringOptions>()?.Probes ?? [])
+        {
+            if (!Uri.TryCreate(probe.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new ConfigurationException($"Monitoring:Probes:{name}:Url '{probe.Url}' is not an absolute http or https URL");
+            }
+            if (probe.TimeoutSeconds is <= 0 or > 60)
+            {
+                throw new ConfigurationException($"Monitoring:Probes:{name}:TimeoutSeconds {probe.TimeoutSeconds} must be above 0 and at most 60");
+            }
+        }
+        builder.Services.AddSingleton<MonitoringPoints>();
+        builder.Services.AddSingleton<PostgresCpuSampler>();
+        builder.Services.AddHttpClient(ProbeJob.HttpClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Observability-Probe/1.0"))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
         builder.Services.AddHostedService<RecurringJobRegistration>();
         return builder;
     }
 
     /// <summary>Registers (or updates) the recurring jobs once the host has started.</summary>
-    private sealed class RecurringJobRegistration(IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap) : IHostedService
+    private sealed class RecurringJobRegistration(IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             jobs.AddOrUpdate<KpiJob>(KpiJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), roadmap.Value.KpiSchedule);
+            var watch = monitoring.Value;
+            Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ProbeSchedule);
+            Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ScrapeSchedule);
+            Schedule<RedisMonitorJob>(RedisMonitorJob.RecurringJobId, watch.Redis.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ScrapeSchedule);
             return Task.CompletedTask;
+        }
+
+        /// <summary>A job with nothing to watch is removed, so a Collector sharing the database does not keep running it.</summary>
+        private void Schedule<T>(string id, bool wanted, System.Linq.Expressions.Expression<Func<T, Task>> call, string cron)
+        {
+            if (wanted)
+            {
+                jobs.AddOrUpdate(id, call, cron);
+            }
+            else
+            {
+                jobs.RemoveIfExists(id);
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

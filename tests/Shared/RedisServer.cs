@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Observability.Tests.Shared;
 using StackExchange.Redis;
+using Xunit;
 
-namespace Observability.SampleWorkload.Tests.Services;
+namespace Observability.Tests.Shared;
 
 /// <summary>
 /// A throwaway redis-server on a free loopback port with a generated password, no persistence, killed on dispose.
