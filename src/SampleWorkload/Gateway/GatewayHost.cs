@@ -1,6 +1,9 @@
 using Observability.SampleWorkload.Faults;
 using Observability.SampleWorkload.Launcher;
 using Observability.SampleWorkload.Shared;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
 
 namespace Observability.SampleWorkload.Gateway;
 
@@ -18,7 +21,11 @@ internal static class GatewayHost
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         // The console is for the launcher's own lines; the gateway's request logs go to OTLP only.
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, options.Verbose ? LogLevel.Information : LogLevel.Error);
+        // Every active probe is logged at Information; even --verbose wants only the changes of health.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Warning);
         builder.AddWorkloadTelemetry(KnownRoles.Run);
+        // The launcher handles Ctrl+C and SIGTERM itself and stops the gateway in its turn, after the services.
+        builder.Services.AddSingleton<IHostLifetime, LauncherOwnedLifetime>();
 
         var (routes, clusters) = GatewayRoutes.Build(options.Phase, supervisor.Instances);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
@@ -52,6 +59,32 @@ internal static class GatewayHost
         });
         return app;
     }
+
+    /// <summary>
+    /// Puts an instance the supervisor just saw healthy back into rotation at once, rather than after the next active
+    /// probe: a rolling deployment must not stop the next instance while the gateway still avoids the previous one.
+    /// </summary>
+    public static void MarkHealthy(WebApplication app, ServiceInstance instance)
+    {
+        var proxy = app.Services.GetRequiredService<IProxyStateLookup>();
+        var health = app.Services.GetRequiredService<IDestinationHealthUpdater>();
+        foreach (var cluster in proxy.GetClusters())
+        {
+            if (cluster.Destinations.TryGetValue(instance.Id, out var destination))
+            {
+                health.SetActive(cluster, [new NewActiveDestinationHealth(destination, DestinationHealth.Healthy)]);
+                health.SetPassive(cluster, destination, DestinationHealth.Healthy, TimeSpan.Zero);
+            }
+        }
+    }
+}
+
+/// <summary>A host lifetime that leaves signals to the launcher, unlike the default console lifetime.</summary>
+internal sealed class LauncherOwnedLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Where the gateway listens and what it fronts.</summary>

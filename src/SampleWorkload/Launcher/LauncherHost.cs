@@ -75,6 +75,7 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
     private LoadGenChild? _loadGen;
     private DatabaseEndpoints? _databases;
     private string _userPassword = "";
+    private readonly System.Diagnostics.Stopwatch _clock = new();
 
     private string PostgresFolder => Path.Combine(options.DataFolder, "pg");
 
@@ -82,6 +83,7 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _clock.Start();
         // Every child inherits the endpoint; the gateway's own SDK reads it from here too.
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint);
         Environment.SetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES",
@@ -111,10 +113,12 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         {
             _postgres = await PostgresCluster.StartAsync(new PostgresClusterOptions { Folder = PostgresFolder, WithReplica = options.UsesReplica }, cancellationToken);
             _databases = _postgres.Endpoints;
+            Progress("PostgreSQL");
         }
         if (options.UsesRedis && options.RedisConnectionString is null)
         {
             _redis = await RedisServer.StartAsync(RedisFolder, cancellationToken: cancellationToken);
+            Progress("Redis");
         }
         var redis = options.UsesRedis ? options.RedisConnectionString ?? _redis?.ConnectionString : null;
 
@@ -166,11 +170,15 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
                 ControlToken = controlToken,
             });
         await _gateway.StartAsync(cancellationToken);
+        var gateway = _gateway;
+        _supervisor.InstanceHealthy = instance => GatewayHost.MarkHealthy(gateway, instance);
+        Progress("gateway");
 
         if (_supervisor.Instances.Count > 0)
         {
             write($"Starting {_supervisor.Instances.Count} service instance(s) for phase {options.Phase}...");
             await _supervisor.StartAllAsync(cancellationToken);
+            Progress("services");
         }
         if (options.Users > 0 || options.Ramp is not null)
         {
@@ -181,7 +189,7 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
 
     public void PrintSummary()
     {
-        write($"Sample workload, phase {options.Phase}{(options.QuickWins ? " with quick wins" : "")}");
+        write($"Sample workload, phase {options.Phase}{(options.QuickWins ? " with quick wins" : "")}, started in {_clock.Elapsed.TotalSeconds:0.0} s");
         write($"  gateway         {options.GatewayUrl.ToString().TrimEnd('/')}  (POST/GET {KnownPaths.Faults}, {KnownPaths.Health}, {KnownPaths.Metrics})");
         foreach (var instance in _supervisor?.Instances ?? [])
         {
@@ -255,6 +263,14 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
                 await _postgres.StopAsync();
             }
         });
+    }
+
+    private void Progress(string part)
+    {
+        if (options.Verbose)
+        {
+            write($"{part} ready after {_clock.Elapsed.TotalSeconds:0.0} s");
+        }
     }
 
     private async Task Attempt(string part, Func<Task> stop)

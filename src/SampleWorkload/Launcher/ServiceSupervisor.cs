@@ -40,6 +40,9 @@ internal sealed class ServiceSupervisor : IAsyncDisposable
 
     public IReadOnlyList<ServiceInstance> Instances => _instances;
 
+    /// <summary>Called each time an instance has (re)started and answered /healthz; the gateway puts it back in rotation.</summary>
+    public Action<ServiceInstance>? InstanceHealthy { get; set; }
+
     /// <summary>Base URL of the first instance of a role, for the settings of the services that call it.</summary>
     public Uri? UrlOf(string role) => _instances.FirstOrDefault(instance => instance.Role == role)?.Url;
 
@@ -226,6 +229,7 @@ internal sealed class ServiceSupervisor : IAsyncDisposable
                 using var response = await _health.GetAsync(health, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
+                    InstanceHealthy?.Invoke(instance);
                     return;
                 }
             }
