@@ -201,7 +201,11 @@ internal sealed class FaultService(FaultContext context, HttpClient http, ILogge
                 {
                     return (null, requested, "magnitude of errors is the fraction of requests that fail, from 0 to 1", StatusCodes.Status400BadRequest);
                 }
-                return (new InstanceFaultEffect(id, request, matched, context.ControlToken, http), requested, null, 0);
+                // An instance that is down (crashed by another fault) has no pipeline to slow; the others still get it.
+                var running = matched.Where(instance => instance.ProcessId is not null).ToList();
+                return running.Count == 0
+                    ? (null, requested, $"target {requested} has no running instance", StatusCodes.Status409Conflict)
+                    : (new InstanceFaultEffect(id, request, running, context.ControlToken, http), requested, null, 0);
         }
     }
 

@@ -49,7 +49,8 @@ internal static class LauncherHost
         {
             return 0;
         }
-        catch (Exception exception) when (exception is InvalidOperationException or IOException or Npgsql.NpgsqlException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or Npgsql.NpgsqlException or UnauthorizedAccessException
+            or System.ComponentModel.Win32Exception or TimeoutException)
         {
             Console.Error.WriteLine($"The workload could not start: {exception.Message}");
             return 1;
@@ -245,7 +246,8 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         {
             if (_gateway is not null)
             {
-                await _gateway.StopAsync(TimeSpan.FromSeconds(5) is var grace ? new CancellationTokenSource(grace).Token : default);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _gateway.StopAsync(grace.Token);
                 await _gateway.DisposeAsync();
             }
         });

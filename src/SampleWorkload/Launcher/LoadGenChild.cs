@@ -13,6 +13,8 @@ internal sealed class LoadGenChild(Process process) : IAsyncDisposable
 
     private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
 
+    private volatile bool _stopping;
+
     public int ProcessId { get; } = process.Id;
 
     public static LoadGenChild Start(LauncherOptions options, string userPassword, Action<string> write)
@@ -58,15 +60,23 @@ internal sealed class LoadGenChild(Process process) : IAsyncDisposable
                 write($"[loadgen] {line}");
             }
         };
-        process.Exited += (_, _) => write($"[loadgen] exited with code {process.ExitCode}");
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LoadGenChild(process);
+        var child = new LoadGenChild(process);
+        process.Exited += (_, _) =>
+        {
+            if (!child._stopping)
+            {
+                write($"[loadgen] exited with code {process.ExitCode}; the rest of the workload keeps running");
+            }
+        };
+        return child;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stopping = true;
         if (!process.HasExited)
         {
             UnixProcess.Signal(process.Id, UnixProcess.SigTerm);

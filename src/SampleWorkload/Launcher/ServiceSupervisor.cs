@@ -142,7 +142,8 @@ internal sealed class ServiceSupervisor : IAsyncDisposable
         {
             instance.Version = version;
         }
-        if (!_stopping)
+        // An instance kept down by an instance-crash fault comes back, with the new version, when that fault ends.
+        if (!_stopping && !instance.HeldDown)
         {
             await StartAsync(instance, cancellationToken);
         }

@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Diagnostics;
 using Npgsql;
 using Observability.SampleWorkload.Faults;
@@ -6,7 +7,7 @@ using Observability.SampleWorkload.Infrastructure;
 namespace Observability.SampleWorkload.Tests.Infrastructure;
 
 /// <summary>The launcher's own primary and streaming replica, started from the local PostgreSQL binaries.</summary>
-public sealed class PostgresClusterTests : IAsyncLifetime
+public sealed class PostgresClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private readonly TempDataFolder _folder = new();
@@ -82,6 +83,7 @@ public sealed class PostgresClusterTests : IAsyncLifetime
             await fault.EndAsync(CancellationToken.None);
             var recovered = await PollValueAsync(async () => await LagSecondsAsync(replica) is { } lag && lag < 1 ? lag : (double?)null);
 
+            output.WriteLine($"replay lag: before {normalLag:0.000} s, paused {laggingBehind:0.000} s, after {recovered:0.000} s");
             Assert.True(normalLag < 1);
             Assert.True(laggingBehind > 2, $"lag while replay is paused: {laggingBehind:0.00} s");
             Assert.True(recovered < 1, $"lag after the fault: {recovered:0.00} s");
