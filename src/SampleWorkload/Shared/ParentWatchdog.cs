@@ -44,9 +44,9 @@ internal static class ParentWatchdog
                     }
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
             {
-                // The process is stopping on its own.
+                // The process is stopping on its own (and may have disposed the token's source already).
             }
         }, CancellationToken.None);
         return true;
