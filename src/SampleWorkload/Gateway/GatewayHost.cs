@@ -21,8 +21,10 @@ internal static class GatewayHost
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         // The console is for the launcher's own lines; the gateway's request logs go to OTLP only.
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, options.Verbose ? LogLevel.Information : LogLevel.Error);
-        // Every active probe is logged at Information; even --verbose wants only the changes of health.
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", LogLevel.Warning);
+        // Every active probe is logged at Information, and every probe of an instance still starting as a warning:
+        // --verbose shows the failed probes, the default console only errors.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(
+            "Yarp.ReverseProxy.Health.ActiveHealthCheckMonitor", options.Verbose ? LogLevel.Warning : LogLevel.Error);
         builder.AddWorkloadTelemetry(KnownRoles.Run);
         // The launcher handles Ctrl+C and SIGTERM itself and stops the gateway in its turn, after the services.
         builder.Services.AddSingleton<IHostLifetime, LauncherOwnedLifetime>();

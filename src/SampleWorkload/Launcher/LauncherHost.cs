@@ -27,6 +27,7 @@ internal static class LauncherHost
             return 2;
         }
 
+        var run = new LauncherRun(options, Write);
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -34,10 +35,10 @@ internal static class LauncherHost
         {
             // Keep the process alive to stop its children and servers; the run below ends on this token.
             context.Cancel = true;
+            run.BeginStopping();
             stop.Cancel();
         }
 
-        var run = new LauncherRun(options, Write);
         try
         {
             await run.StartAsync(stop.Token);
@@ -216,6 +217,13 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         write($"  users           user-1 .. user-100000, password {_userPassword}");
         write(_loadGen is null ? "  load            none (--users 0)" : $"  load            {(options.Ramp is { } ramp ? $"ramp {ramp}" : $"{options.Users} virtual users")}");
         write("Ctrl+C stops everything.");
+    }
+
+    /// <summary>Children exiting from now on are expected: not restarted, not reported.</summary>
+    public void BeginStopping()
+    {
+        _supervisor?.BeginStopping();
+        _loadGen?.BeginStopping();
     }
 
     /// <summary>Stops in reverse order of dependence: load, faults, services, gateway, then the servers. Safe after a failed start.</summary>

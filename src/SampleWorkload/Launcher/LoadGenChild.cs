@@ -74,6 +74,9 @@ internal sealed class LoadGenChild(Process process) : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Its exit from now on is expected (Ctrl+C reaches it directly too) and not reported.</summary>
+    public void BeginStopping() => _stopping = true;
+
     public async ValueTask DisposeAsync()
     {
         _stopping = true;

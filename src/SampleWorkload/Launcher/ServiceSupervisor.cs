@@ -159,6 +159,12 @@ internal sealed class ServiceSupervisor : IAsyncDisposable
         WriteChildrenFile();
     }
 
+    /// <summary>
+    /// From now on an exiting instance is expected, not restarted. Called from the signal handler: Ctrl+C in a terminal
+    /// reaches the whole process group, so the services begin to exit at the same moment as the launcher hears it.
+    /// </summary>
+    public void BeginStopping() => _stopping = true;
+
     /// <summary>Stops every instance, the storefronts first so no request reaches a service already gone.</summary>
     public async Task StopAllAsync()
     {
