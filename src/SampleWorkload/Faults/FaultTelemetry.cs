@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Observability.SampleWorkload.Shared;
+
+namespace Observability.SampleWorkload.Faults;
+
+/// <summary>
+/// The ground truth of every fault and deployment, from which MTTD and deployment duration are measured: a log
+/// record and a span carrying fault.* (or deployment.*) attributes, emitted by the gateway through WorkloadTelemetry.
+/// </summary>
+internal static class FaultTelemetry
+{
+    /// <summary>A root span "fault.start" or "fault.end" with a "fault" event, and a log record, with the fault's attributes.</summary>
+    public static void FaultBoundary(ILogger logger, FaultRecord fault, bool start)
+    {
+        var name = start ? "fault.start" : "fault.end";
+        var attributes = new ActivityTagsCollection
+        {
+            ["fault.id"] = fault.Id,
+            ["fault.kind"] = fault.Kind,
+            ["fault.target"] = fault.Target,
+            ["fault.status"] = fault.Status,
+        };
+        using (var activity = StartRoot(name))
+        {
+            foreach (var (key, value) in attributes)
+            {
+                activity?.SetTag(key, value);
+            }
+            activity?.AddEvent(new ActivityEvent("fault", tags: attributes));
+        }
+        using (logger.BeginScope(attributes.ToDictionary(pair => pair.Key, pair => pair.Value)))
+        {
+            if (start)
+            {
+                logger.LogWarning("Fault {FaultId} ({FaultKind}) started on {FaultTarget} until {EndsAt:O}: {Detail}", fault.Id, fault.Kind, fault.Target, fault.EndsAt, fault.Detail);
+            }
+            else
+            {
+                logger.LogWarning("Fault {FaultId} ({FaultKind}) on {FaultTarget} {Status}: {Detail}", fault.Id, fault.Kind, fault.Target, fault.Status, fault.Detail);
+            }
+        }
+    }
+
+    /// <summary>Starts the span "deployment" that lasts the whole rollout, and logs its start.</summary>
+    public static Activity? DeploymentStarted(ILogger logger, string deploymentId, string service, string version)
+    {
+        var activity = StartRoot("deployment");
+        activity?.SetTag("deployment.id", deploymentId);
+        activity?.SetTag("deployment.version", version);
+        activity?.SetTag("deployment.status", "started");
+        activity?.SetTag("fault.id", deploymentId);
+        activity?.SetTag("fault.kind", FaultKinds.Deploy);
+        activity?.SetTag("fault.target", service);
+        activity?.SetTag("service.name", service);
+        LogDeployment(logger, deploymentId, service, version, "started");
+        return activity;
+    }
+
+    /// <summary>Ends the deployment span with its outcome (succeeded or failed) and logs it.</summary>
+    public static void DeploymentEnded(ILogger logger, Activity? activity, string deploymentId, string service, string version, string status)
+    {
+        activity?.SetTag("deployment.status", status);
+        if (status != "succeeded")
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, status);
+        }
+        activity?.Dispose();
+        LogDeployment(logger, deploymentId, service, version, status);
+    }
+
+    private static void LogDeployment(ILogger logger, string deploymentId, string service, string version, string status)
+    {
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["deployment.id"] = deploymentId,
+            ["deployment.version"] = version,
+            ["deployment.status"] = status,
+            ["fault.id"] = deploymentId,
+            ["fault.kind"] = FaultKinds.Deploy,
+            ["fault.target"] = service,
+        }))
+        {
+            logger.LogWarning("Deployment {DeploymentId} of {Service} version {Version} {Status}", deploymentId, service, version, status);
+        }
+    }
+
+    // Ground truth stands on its own: not a child of the POST /faults request, nor of whatever ran before.
+    private static Activity? StartRoot(string name)
+    {
+        var previous = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            return WorkloadTelemetry.Source.StartActivity(name, ActivityKind.Internal);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
+    }
+}
