@@ -44,6 +44,11 @@ public sealed class IngestWriter(
                 group.Add(work);
                 items += work.Batch.ItemCount;
             }
+            if (group.Count == 0)
+            {
+                // Another loop took what woke this one.
+                continue;
+            }
             try
             {
                 await CommitAsync(group, items);
