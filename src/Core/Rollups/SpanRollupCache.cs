@@ -25,7 +25,7 @@ public sealed class SpanRollupCache(TimeProvider timeProvider, TimeSpan openWind
     private readonly Dictionary<SpanRollupRowKey, SpanRollup> _rows = [];
     private readonly long _openWindowNanos = (long)openWindow.TotalNanoseconds;
     private long _newestSpanUnixNanos = long.MinValue;
-    private long _sweptAtUnixNanos = long.MinValue;
+    private long _sweptAtUnixNanos = long.MinValue / 2;
 
     public SpanRollupCache() : this(TimeProvider.System, DefaultOpenWindow)
     {
@@ -105,7 +105,7 @@ public sealed class SpanRollupCache(TimeProvider timeProvider, TimeSpan openWind
             _newestSpanUnixNanos = increments.NewestSpanUnixNanos;
         }
         // Sweeping costs a pass over every row; once per second of ingest time is enough to bound memory.
-        if (_newestSpanUnixNanos - _sweptAtUnixNanos < 1_000_000_000 && _rows.Count < 100_000)
+        if (_newestSpanUnixNanos < _sweptAtUnixNanos + 1_000_000_000 && _rows.Count < 100_000)
         {
             return;
         }

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -24,7 +24,9 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
     private readonly HashSet<long> _knownResourceIds = [];
     private readonly HashSet<long> _knownScopeIds = [];
     private readonly CatalogTracker _catalog = new();
-    private readonly Channel<RollupWriter> _rollupWriters = Channel.CreateUnbounded<RollupWriter>();
+    // Last in, first out: one writer at a time keeps reusing the same identity and the rows it holds in memory.
+    private readonly ConcurrentStack<RollupWriter> _idleRollupWriters = new();
+    private readonly SemaphoreSlim _rollupWriterSlots;
 
     public PostgresTelemetryStore(string connectionString, ILogger<PostgresTelemetryStore> logger)
     {
@@ -32,9 +34,10 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
         _partitions = new PostgresPartitions(_dataSource, logger);
+        _rollupWriterSlots = new SemaphoreSlim(ConcurrentWriters);
         for (var i = 0; i < ConcurrentWriters; i++)
         {
-            _rollupWriters.Writer.TryWrite(new RollupWriter());
+            _idleRollupWriters.Push(new RollupWriter());
         }
     }
 
@@ -92,7 +95,9 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         }
         // Counted before waiting for a writer identity, so this work overlaps another batch's commit.
         var increments = SpanRollupIncrements.Of(batch.Spans);
-        var writer = await _rollupWriters.Reader.ReadAsync(cancellationToken);
+        await _rollupWriterSlots.WaitAsync(cancellationToken);
+        // The semaphore counts the idle writers, so one is there.
+        var writer = _idleRollupWriters.TryPop(out var idle) ? idle : throw new InvalidOperationException("No idle rollup writer.");
         try
         {
             await _partitions.EnsureAsync(batch, cancellationToken);
@@ -112,7 +117,8 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         }
         finally
         {
-            _rollupWriters.Writer.TryWrite(writer);
+            _idleRollupWriters.Push(writer);
+            _rollupWriterSlots.Release();
         }
     }
 
@@ -420,7 +426,11 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         return await TelemetryReads.ReadCountsAsync(command, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _rollupWriterSlots.Dispose();
+        return _dataSource.DisposeAsync();
+    }
 
     private static NpgsqlParameter ArrayParameter<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };
