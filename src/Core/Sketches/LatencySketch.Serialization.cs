@@ -22,13 +22,17 @@ public sealed partial class LatencySketch
     /// </summary>
     public byte[] ToBytes()
     {
-        var measure = new SketchWriter([]);
-        Write(ref measure);
-        var bytes = new byte[measure.Position];
-        var writer = new SketchWriter(bytes);
+        // One pass into a per-thread buffer that surely fits, then a copy: the ingest writer serializes every touched
+        // rollup row on every commit, and walking the buckets twice (measure, then write) cost twice as much.
+        var bound = 64 + 10 * (_positive.Populated.Length + _negative.Populated.Length);
+        var buffer = t_serializeBuffer is { } reused && reused.Length >= bound ? reused : t_serializeBuffer = new byte[Math.Max(bound, 1024)];
+        var writer = new SketchWriter(buffer);
         Write(ref writer);
-        return bytes;
+        return buffer.AsSpan(0, writer.Position).ToArray();
     }
+
+    [ThreadStatic]
+    private static byte[]? t_serializeBuffer;
 
     /// <summary>Reads what <see cref="ToBytes"/> wrote.</summary>
     /// <exception cref="FormatException">The bytes are truncated, from an unknown version, or inconsistent; the message names the field.</exception>
