@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 
 namespace Observability.Core.Sketches;
 
@@ -229,29 +228,17 @@ public sealed partial class LatencySketch
     private static FormatException VarintProblem(bool tooLong, string field) =>
         Corrupt(tooLong ? $"the {field} is a varint longer than 64 bits" : $"they end inside the {field}");
 
+    /// <summary>Writes into a buffer the caller sized for the sketch's upper bound.</summary>
     private ref struct SketchWriter(Span<byte> destination)
     {
-        // An empty destination only measures.
         private readonly Span<byte> _destination = destination;
 
         public int Position { get; private set; }
 
-        public void Byte(byte value)
-        {
-            if (!_destination.IsEmpty)
-            {
-                _destination[Position] = value;
-            }
-            Position++;
-        }
+        public void Byte(byte value) => _destination[Position++] = value;
 
         public void Unsigned(ulong value)
         {
-            if (_destination.IsEmpty)
-            {
-                Position += (BitOperations.Log2(value | 1) / 7) + 1;
-                return;
-            }
             while (value >= 0x80)
             {
                 _destination[Position++] = (byte)(value | 0x80);
@@ -264,10 +251,7 @@ public sealed partial class LatencySketch
 
         public void Double(double value)
         {
-            if (!_destination.IsEmpty)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(_destination[Position..], value);
-            }
+            BinaryPrimitives.WriteDoubleLittleEndian(_destination[Position..], value);
             Position += sizeof(double);
         }
     }
