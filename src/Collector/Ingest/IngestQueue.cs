@@ -12,7 +12,7 @@ namespace Observability.Collector.Ingest;
 /// </summary>
 public sealed class IngestQueue
 {
-    private readonly Channel<IngestWorkItem> _channel = Channel.CreateUnbounded<IngestWorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<IngestWorkItem> _channel = Channel.CreateUnbounded<IngestWorkItem>(new UnboundedChannelOptions { SingleReader = false });
     private readonly IngestMetrics _metrics;
     private readonly int _capacity;
     private long _queuedItems;

@@ -8,7 +8,9 @@ namespace Observability.Collector.Ingest;
 
 /// <summary>
 /// Group commit: takes every batch waiting in the queue (up to a limit), commits them in one storage transaction,
-/// then releases the receivers waiting on them. Under load, many exports share one commit.
+/// then releases the receivers waiting on them. Under load, many exports share one commit. The store's
+/// <see cref="ITelemetryStore.ConcurrentWriters"/> loops do this side by side, so one group is prepared (and on
+/// PostgreSQL sent) while another commits.
 /// </summary>
 public sealed class IngestWriter(
     IngestQueue queue,
@@ -26,7 +28,10 @@ public sealed class IngestWriter(
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, store.ConcurrentWriters)).Select(_ => Task.Run(CommitGroupsAsync, CancellationToken.None)));
+
+    private async Task CommitGroupsAsync()
     {
         var reader = queue.Reader;
         var group = new List<IngestWorkItem>();
@@ -38,6 +43,11 @@ public sealed class IngestWriter(
             {
                 group.Add(work);
                 items += work.Batch.ItemCount;
+            }
+            if (group.Count == 0)
+            {
+                // Another loop took what woke this one.
+                continue;
             }
             try
             {

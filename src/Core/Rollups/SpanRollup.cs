@@ -97,29 +97,3 @@ public sealed class SpanRollup
         other.MergeDurationsInto(DurationsMilliseconds);
     }
 }
-
-/// <summary>Turns a batch of spans into the rollup increments of each resolution.</summary>
-public static class SpanRollupBuilder
-{
-    /// <summary>Each span counts once for its operation and once for its whole service.</summary>
-    public static Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup> Build(IEnumerable<SpanRecord> spans, SpanRollupResolution resolution)
-    {
-        var rollups = new Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup>();
-        foreach (var span in spans)
-        {
-            var bucket = resolution.BucketOf(span.StartUnixNanos);
-            Add(rollups, bucket, new SpanRollupKey(span.Resource.ServiceName, span.Name, span.Kind, span.StatusCode), span);
-            Add(rollups, bucket, new SpanRollupKey(span.Resource.ServiceName, null, span.Kind, span.StatusCode), span);
-        }
-        return rollups;
-    }
-
-    private static void Add(Dictionary<(long Bucket, SpanRollupKey Key), SpanRollup> rollups, long bucket, SpanRollupKey key, SpanRecord span)
-    {
-        if (!rollups.TryGetValue((bucket, key), out var rollup))
-        {
-            rollups[(bucket, key)] = rollup = SpanRollup.Empty(bucket, key);
-        }
-        rollup.Add(span);
-    }
-}

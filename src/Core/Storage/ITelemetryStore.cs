@@ -19,6 +19,12 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many <see cref="WriteAsync"/> calls the ingest writer should keep in flight. Above 1, a batch's preparation
+    /// (and on PostgreSQL its transaction) overlaps another's commit; the store stays correct with any number.
+    /// </summary>
+    int ConcurrentWriters => 1;
+
     /// <summary>Commits a batch in one transaction; durable on return.</summary>
     Task WriteAsync(TelemetryBatch batch, CancellationToken cancellationToken);
 

@@ -8,7 +8,7 @@ namespace Observability.Core.Tests.Storage;
 /// The behaviour every <see cref="ITelemetryStore"/> must have. Each provider's test class derives from this
 /// and supplies a fresh, empty store.
 /// </summary>
-public abstract class TelemetryStoreContract
+public abstract partial class TelemetryStoreContract
 {
     /// <summary>A new, empty, not yet initialized store; the same <paramref name="name"/> reopens the same database.</summary>
     protected abstract ITelemetryStore CreateStore(string name);

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Observability.Core.Rollups;
 using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage.Postgres;
@@ -22,6 +24,9 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
     private readonly HashSet<long> _knownResourceIds = [];
     private readonly HashSet<long> _knownScopeIds = [];
     private readonly CatalogTracker _catalog = new();
+    // Last in, first out: one writer at a time keeps reusing the same identity and the rows it holds in memory.
+    private readonly ConcurrentStack<RollupWriter> _idleRollupWriters = new();
+    private readonly SemaphoreSlim _rollupWriterSlots;
 
     public PostgresTelemetryStore(string connectionString, ILogger<PostgresTelemetryStore> logger)
     {
@@ -29,6 +34,11 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
         _partitions = new PostgresPartitions(_dataSource, logger);
+        _rollupWriterSlots = new SemaphoreSlim(ConcurrentWriters);
+        for (var i = 0; i < ConcurrentWriters; i++)
+        {
+            _idleRollupWriters.Push(new RollupWriter());
+        }
     }
 
     public string ProviderName => "postgres";
@@ -71,29 +81,48 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         }
     }
 
+    /// <summary>
+    /// Two transactions in flight: while PostgreSQL executes one, the Collector builds the next, and each has its own
+    /// rollup writer identity. More would mostly add rollup rows to merge on read on a small machine.
+    /// </summary>
+    public int ConcurrentWriters => 2;
+
     public async Task WriteAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
         if (batch.ItemCount == 0)
         {
             return;
         }
-        await _partitions.EnsureAsync(batch, cancellationToken);
+        // Counted before waiting for a writer identity, so this work overlaps another batch's commit.
+        var increments = SpanRollupIncrements.Of(batch.Spans);
+        await _rollupWriterSlots.WaitAsync(cancellationToken);
+        // The semaphore counts the idle writers, so one is there.
+        var writer = _idleRollupWriters.TryPop(out var idle) ? idle : throw new InvalidOperationException("No idle rollup writer.");
         try
         {
-            await WriteInOneTransactionAsync(batch, cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation)
-        {
-            // No partition for a row: retention dropped one after this process saw it. The failed transaction left
-            // nothing behind, so recreate the partitions and try once more.
-            _logger.LogWarning("A partition this process knew of is gone ({Message}); recreating it and retrying the batch", e.MessageText);
-            _partitions.Forget();
             await _partitions.EnsureAsync(batch, cancellationToken);
-            await WriteInOneTransactionAsync(batch, cancellationToken);
+            try
+            {
+                await WriteInOneTransactionAsync(batch, writer, increments, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation)
+            {
+                // No partition for a row: retention dropped one after this process saw it. The failed transaction left
+                // nothing behind, so recreate the partitions and try once more.
+                _logger.LogWarning("A partition this process knew of is gone ({Message}); recreating it and retrying the batch", e.MessageText);
+                _partitions.Forget();
+                await _partitions.EnsureAsync(batch, cancellationToken);
+                await WriteInOneTransactionAsync(batch, writer, increments, cancellationToken);
+            }
+        }
+        finally
+        {
+            _idleRollupWriters.Push(writer);
+            _rollupWriterSlots.Release();
         }
     }
 
-    private async Task WriteInOneTransactionAsync(TelemetryBatch batch, CancellationToken cancellationToken)
+    private async Task WriteInOneTransactionAsync(TelemetryBatch batch, RollupWriter writer, SpanRollupIncrements increments, CancellationToken cancellationToken)
     {
         // Sorted so that concurrent writers inserting the same new ids lock them in the same order and cannot deadlock.
         var newResources = new SortedDictionary<long, TelemetryResource>();
@@ -114,17 +143,28 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
             }
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await InsertResourcesAndScopesAsync(connection, transaction, newResources.Values, newScopes.Values, cancellationToken);
-        await CopySpansAsync(connection, batch.Spans, cancellationToken);
-        await WriteRollupsAsync(connection, transaction, batch.Spans, cancellationToken);
-        await CopyLogsAsync(connection, batch.Logs, cancellationToken);
-        await CopyMetricPointsAsync(connection, batch.MetricPoints, cancellationToken);
-        var (newOperations, newMetrics) = _catalog.Unknown(batch);
-        await InsertCatalogAsync(connection, transaction, newOperations, newMetrics, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        _catalog.Remember(newOperations, newMetrics);
+        var touched = new List<KeyValuePair<SpanRollupRowKey, SpanRollup>>();
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await InsertResourcesAndScopesAsync(connection, transaction, newResources.Values, newScopes.Values, cancellationToken);
+            await CopySpansAsync(connection, batch.Spans, cancellationToken);
+            await WriteRollupsAsync(connection, transaction, writer, increments, touched, cancellationToken);
+            await CopyLogsAsync(connection, batch.Logs, cancellationToken);
+            await CopyMetricPointsAsync(connection, batch.MetricPoints, cancellationToken);
+            var (newOperations, newMetrics) = _catalog.Unknown(batch);
+            await InsertCatalogAsync(connection, transaction, newOperations, newMetrics, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _catalog.Remember(newOperations, newMetrics);
+            writer.Rows.Committed(increments);
+        }
+        catch
+        {
+            // The rolled-back transaction took the merged rollup rows with it; the next touch reads them again.
+            writer.Rows.Discard(touched);
+            throw;
+        }
 
         // Remembered only once committed: a concurrent batch that skipped an id this one was inserting could
         // otherwise commit rows pointing at a resource that a rollback took away.
@@ -386,7 +426,11 @@ public sealed partial class PostgresTelemetryStore : ITelemetryStore
         return await TelemetryReads.ReadCountsAsync(command, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _rollupWriterSlots.Dispose();
+        return _dataSource.DisposeAsync();
+    }
 
     private static NpgsqlParameter ArrayParameter<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | elementType };

@@ -28,6 +28,8 @@ public sealed partial class SqliteTelemetryStore
                         """;
                     command.Parameters.AddWithValue("$1", cutoff.CutoffUnixNanos);
                     chunk = await command.ExecuteNonQueryAsync(cancellationToken);
+                    // Rollup rows held in memory must not bring deleted ones back.
+                    _rollups.DiscardBefore(cutoff.Table, cutoff.CutoffUnixNanos);
                 }
                 finally
                 {

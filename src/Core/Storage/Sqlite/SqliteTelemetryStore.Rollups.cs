@@ -11,61 +11,57 @@ public sealed partial class SqliteTelemetryStore : ISpanRollupReader
     // One process writes an embedded database, so its rows need no per-process identity.
     private const string WriterId = "sqlite";
 
-    private static void WriteRollups(SqliteConnection connection, SqliteTransaction transaction, List<SpanRecord> spans)
+    /// <summary>
+    /// Writes the merged row of every bucket the batch touched. Open buckets are merged in memory
+    /// (<see cref="SpanRollupCache"/>); a bucket not in memory (first touched since start-up, or a late span's) is read
+    /// back first. Returns the rows merged in memory, for the caller to drop if the transaction fails.
+    /// </summary>
+    private List<KeyValuePair<SpanRollupRowKey, SpanRollup>> WriteRollups(WriteStatements statements, SpanRollupIncrements increments)
     {
-        if (spans.Count == 0)
+        if (increments.IsEmpty)
         {
-            return;
+            return [];
         }
-        foreach (var resolution in SpanRollupResolutions.All)
+        var stored = new Dictionary<SpanRollupRowKey, SpanRollup>();
+        foreach (var key in _rollups.Missing(increments))
         {
-            using var select = connection.CreateCommand();
-            select.Transaction = transaction;
-            select.CommandText = $"""
-                SELECT request_count, error_count, duration_sketch FROM {resolution.Table}
-                WHERE service_name = $1 AND all_operations = $2 AND bucket_start_unix_nano = $3 AND operation = $4
-                    AND kind = $5 AND status_code = $6 AND writer_id = $7;
-                """;
-            var key = AddParameters(select, 7);
-            using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = $"""
-                INSERT INTO {resolution.Table} (service_name, all_operations, bucket_start_unix_nano, operation, kind, status_code,
-                    writer_id, request_count, error_count, duration_sketch)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (service_name, all_operations, bucket_start_unix_nano, operation, kind, status_code, writer_id)
-                DO UPDATE SET request_count = excluded.request_count, error_count = excluded.error_count,
-                    duration_sketch = excluded.duration_sketch;
-                """;
-            var row = AddParameters(upsert, 10);
-            foreach (var (_, increment) in SpanRollupBuilder.Build(spans, resolution))
+            var select = statements.SelectRollup[key.Resolution];
+            BindRollupKey(select, key);
+            if (select.ReadFirst())
             {
-                object[] keyValues =
-                [
-                    increment.Key.ServiceName, increment.Key.Operation is null ? 1 : 0, increment.BucketStartUnixNanos,
-                    increment.Key.Operation ?? "", (int)increment.Key.Kind, (int)increment.Key.StatusCode, WriterId,
-                ];
-                for (var i = 0; i < keyValues.Length; i++)
+                try
                 {
-                    key[i].Value = keyValues[i];
-                    row[i].Value = keyValues[i];
+                    stored[key] = new SpanRollup(key.BucketStartUnixNanos, key.Key, select.Int64(0), select.Int64(1),
+                        LatencySketch.FromBytes(select.Blob(2)));
                 }
-                var merged = increment;
-                using (var reader = select.ExecuteReader())
+                finally
                 {
-                    if (reader.Read())
-                    {
-                        merged = new SpanRollup(increment.BucketStartUnixNanos, increment.Key, reader.GetInt64(0), reader.GetInt64(1),
-                            LatencySketch.FromBytes((byte[])reader[2]));
-                        merged.Merge(increment);
-                    }
+                    select.Reset();
                 }
-                row[7].Value = merged.RequestCount;
-                row[8].Value = merged.ErrorCount;
-                row[9].Value = merged.DurationsMilliseconds.ToBytes();
-                upsert.ExecuteNonQuery();
             }
         }
+        var merged = _rollups.Merge(increments, stored);
+        foreach (var (key, row) in merged)
+        {
+            var upsert = statements.UpsertRollup[key.Resolution];
+            BindRollupKey(upsert, key);
+            upsert.Bind(8, row.RequestCount);
+            upsert.Bind(9, row.ErrorCount);
+            upsert.Bind(10, row.DurationsMilliseconds.ToBytes());
+            upsert.Execute();
+        }
+        return merged;
+    }
+
+    private static void BindRollupKey(SqliteStatement statement, SpanRollupRowKey key)
+    {
+        statement.Bind(1, key.Key.ServiceName);
+        statement.Bind(2, key.Key.Operation is null ? 1L : 0L);
+        statement.Bind(3, key.BucketStartUnixNanos);
+        statement.Bind(4, key.Key.Operation ?? "");
+        statement.Bind(5, (long)key.Key.Kind);
+        statement.Bind(6, (long)key.Key.StatusCode);
+        statement.Bind(7, WriterId);
     }
 
     public async Task<IReadOnlyList<SpanRollup>> GetSpanRollupsAsync(SpanRollupQuery query, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Observability.Core.Rollups;
 using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage.Sqlite;
@@ -17,7 +18,10 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
     private readonly HashSet<long> _knownResourceIds = [];
     private readonly HashSet<long> _knownScopeIds = [];
     private readonly CatalogTracker _catalog = new();
+    private readonly SpanRollupCache _rollups = new();
     private SqliteConnection? _writer;
+    private WriteStatements? _statements;
+    private SqliteCheckpointer? _checkpointer;
 
     public SqliteTelemetryStore(SqliteStorageOptions options, ILogger<SqliteTelemetryStore> logger)
     {
@@ -34,6 +38,12 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
     }
 
     public string ProviderName => "sqlite";
+
+    /// <summary>
+    /// One: SQLite has one writer, and a second batch waiting for it would only make both commits smaller, while
+    /// every commit rewrites the rollup rows it touches whatever its size.
+    /// </summary>
+    public int ConcurrentWriters => 1;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -63,6 +73,11 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
             await transaction.CommitAsync(cancellationToken);
             _logger.LogInformation("Applied SQLite schema migration {Version} to {Path}", version, _options.Path);
         }
+        await ExecuteAsync(_writer, $"PRAGMA wal_autocheckpoint={SqliteCheckpointer.WriterFallbackPages};", cancellationToken);
+        // 64 MiB of page cache instead of 2 MiB: random trace ids scatter inserts over the trace index's leaf pages,
+        // which would otherwise be read back from the OS on most commits.
+        await ExecuteAsync(_writer, "PRAGMA cache_size=-65536;", cancellationToken);
+        _checkpointer = new SqliteCheckpointer(_connectionString, _logger);
     }
 
     public async Task CheckReadyAsync(CancellationToken cancellationToken)
@@ -78,28 +93,35 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
     public async Task WriteAsync(TelemetryBatch batch, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+        // Counted before taking the writer, so a concurrent caller's commit overlaps this work.
+        var increments = SpanRollupIncrements.Of(batch.Spans);
         await _writeLock.WaitAsync(cancellationToken);
         var newResources = new List<long>();
         var newScopes = new List<long>();
         var (newOperations, newMetrics) = _catalog.Unknown(batch);
+        List<KeyValuePair<SpanRollupRowKey, SpanRollup>> rollups = [];
         try
         {
+            var statements = _statements ??= new WriteStatements(writer);
             await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            var resources = new ResourceWriter(writer, transaction, _knownResourceIds, newResources);
-            var scopes = new ScopeWriter(writer, transaction, _knownScopeIds, newScopes);
-            WriteSpans(writer, transaction, batch.Spans, resources, scopes);
-            WriteRollups(writer, transaction, batch.Spans);
-            WriteLogs(writer, transaction, batch.Logs, resources, scopes);
-            WriteMetricPoints(writer, transaction, batch.MetricPoints, resources, scopes);
+            var resources = new ResourceWriter(statements.InsertResource, _knownResourceIds, newResources);
+            var scopes = new ScopeWriter(statements.InsertScope, _knownScopeIds, newScopes);
+            WriteSpans(statements.InsertSpan, batch.Spans, resources, scopes);
+            rollups = WriteRollups(statements, increments);
+            WriteLogs(statements.InsertLog, batch.Logs, resources, scopes);
+            WriteMetricPoints(statements.InsertMetricPoint, batch.MetricPoints, resources, scopes);
             WriteCatalog(writer, transaction, newOperations, newMetrics);
             await transaction.CommitAsync(cancellationToken);
             _catalog.Remember(newOperations, newMetrics);
+            _rollups.Committed(increments);
+            _checkpointer?.Request();
         }
         catch
         {
-            // The rolled-back transaction took the new resource rows with it.
+            // The rolled-back transaction took the new resource rows and the merged rollup rows with it.
             _knownResourceIds.ExceptWith(newResources);
             _knownScopeIds.ExceptWith(newScopes);
+            _rollups.Discard(rollups);
             throw;
         }
         finally
@@ -145,125 +167,84 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
         }
     }
 
-    private static void WriteSpans(SqliteConnection connection, SqliteTransaction transaction, List<SpanRecord> spans, ResourceWriter resources, ScopeWriter scopes)
+    private static void WriteSpans(SqliteStatement insert, List<SpanRecord> spans, ResourceWriter resources, ScopeWriter scopes)
     {
-        if (spans.Count == 0)
-        {
-            return;
-        }
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, kind, start_unix_nano, end_unix_nano,
-                duration_nano, status_code, status_message, service_name, resource_id, scope_id, attributes, dropped_attributes_count,
-                events, dropped_events_count, links, dropped_links_count)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
-            """;
-        var p = AddParameters(command, 21);
-        command.Prepare();
         foreach (var span in spans)
         {
-            p[0].Value = span.TraceId;
-            p[1].Value = span.SpanId;
-            p[2].Value = span.ParentSpanId;
-            p[3].Value = span.TraceState;
-            p[4].Value = (long)span.Flags;
-            p[5].Value = span.Name;
-            p[6].Value = (int)span.Kind;
-            p[7].Value = span.StartUnixNanos;
-            p[8].Value = span.EndUnixNanos;
-            p[9].Value = span.DurationNanos;
-            p[10].Value = (int)span.StatusCode;
-            p[11].Value = span.StatusMessage;
-            p[12].Value = span.Resource.ServiceName;
-            p[13].Value = resources.Ensure(span.Resource);
-            p[14].Value = scopes.Ensure(span.Scope);
-            p[15].Value = span.AttributesJson;
-            p[16].Value = (long)span.DroppedAttributesCount;
-            p[17].Value = span.EventsJson;
-            p[18].Value = (long)span.DroppedEventsCount;
-            p[19].Value = span.LinksJson;
-            p[20].Value = (long)span.DroppedLinksCount;
-            command.ExecuteNonQuery();
+            insert.Bind(1, span.TraceId);
+            insert.Bind(2, span.SpanId);
+            insert.Bind(3, span.ParentSpanId);
+            insert.Bind(4, span.TraceState);
+            insert.Bind(5, (long)span.Flags);
+            insert.Bind(6, span.Name);
+            insert.Bind(7, (long)span.Kind);
+            insert.Bind(8, span.StartUnixNanos);
+            insert.Bind(9, span.EndUnixNanos);
+            insert.Bind(10, span.DurationNanos);
+            insert.Bind(11, (long)span.StatusCode);
+            insert.Bind(12, span.StatusMessage);
+            insert.Bind(13, span.Resource.ServiceName);
+            insert.Bind(14, resources.Ensure(span.Resource));
+            insert.Bind(15, scopes.Ensure(span.Scope));
+            insert.Bind(16, span.AttributesJson);
+            insert.Bind(17, (long)span.DroppedAttributesCount);
+            insert.Bind(18, span.EventsJson);
+            insert.Bind(19, (long)span.DroppedEventsCount);
+            insert.Bind(20, span.LinksJson);
+            insert.Bind(21, (long)span.DroppedLinksCount);
+            insert.Execute();
         }
     }
 
-    private static void WriteLogs(SqliteConnection connection, SqliteTransaction transaction, List<LogRecord> logs, ResourceWriter resources, ScopeWriter scopes)
+    private static void WriteLogs(SqliteStatement insert, List<LogRecord> logs, ResourceWriter resources, ScopeWriter scopes)
     {
-        if (logs.Count == 0)
-        {
-            return;
-        }
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO logs (timestamp_unix_nano, time_unix_nano, observed_time_unix_nano, severity_number, severity_text, body,
-                attributes, dropped_attributes_count, flags, trace_id, span_id, event_name, service_name, resource_id, scope_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
-            """;
-        var p = AddParameters(command, 15);
-        command.Prepare();
         foreach (var log in logs)
         {
-            p[0].Value = log.EffectiveTimeUnixNanos;
-            p[1].Value = log.TimeUnixNanos;
-            p[2].Value = log.ObservedTimeUnixNanos;
-            p[3].Value = log.SeverityNumber;
-            p[4].Value = log.SeverityText;
-            p[5].Value = log.BodyJson;
-            p[6].Value = log.AttributesJson;
-            p[7].Value = (long)log.DroppedAttributesCount;
-            p[8].Value = (long)log.Flags;
-            p[9].Value = log.TraceId;
-            p[10].Value = log.SpanId;
-            p[11].Value = log.EventName;
-            p[12].Value = log.Resource.ServiceName;
-            p[13].Value = resources.Ensure(log.Resource);
-            p[14].Value = scopes.Ensure(log.Scope);
-            command.ExecuteNonQuery();
+            insert.Bind(1, log.EffectiveTimeUnixNanos);
+            insert.Bind(2, log.TimeUnixNanos);
+            insert.Bind(3, log.ObservedTimeUnixNanos);
+            insert.Bind(4, (long)log.SeverityNumber);
+            insert.Bind(5, log.SeverityText);
+            insert.Bind(6, log.BodyJson);
+            insert.Bind(7, log.AttributesJson);
+            insert.Bind(8, (long)log.DroppedAttributesCount);
+            insert.Bind(9, (long)log.Flags);
+            insert.Bind(10, log.TraceId);
+            insert.Bind(11, log.SpanId);
+            insert.Bind(12, log.EventName);
+            insert.Bind(13, log.Resource.ServiceName);
+            insert.Bind(14, resources.Ensure(log.Resource));
+            insert.Bind(15, scopes.Ensure(log.Scope));
+            insert.Execute();
         }
     }
 
-    private static void WriteMetricPoints(SqliteConnection connection, SqliteTransaction transaction, List<MetricPointRecord> points, ResourceWriter resources, ScopeWriter scopes)
+    private static void WriteMetricPoints(SqliteStatement insert, List<MetricPointRecord> points, ResourceWriter resources, ScopeWriter scopes)
     {
-        if (points.Count == 0)
-        {
-            return;
-        }
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO metric_points (metric_name, description, unit, metric_type, temporality, is_monotonic, attributes,
-                start_time_unix_nano, time_unix_nano, flags, value_double, value_int, count, sum, min, max, data, exemplars,
-                service_name, resource_id, scope_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
-            """;
-        var p = AddParameters(command, 21);
-        command.Prepare();
         foreach (var point in points)
         {
-            p[0].Value = point.MetricName;
-            p[1].Value = point.Description;
-            p[2].Value = point.Unit;
-            p[3].Value = (int)point.Type;
-            p[4].Value = (int)point.Temporality;
-            p[5].Value = point.IsMonotonic ? 1 : 0;
-            p[6].Value = point.AttributesJson;
-            p[7].Value = point.StartTimeUnixNanos;
-            p[8].Value = point.TimeUnixNanos;
-            p[9].Value = (long)point.Flags;
-            p[10].Value = DbValue(point.DoubleValue);
-            p[11].Value = DbValue(point.IntValue);
-            p[12].Value = point.Count is { } count ? (long)count : DBNull.Value;
-            p[13].Value = DbValue(point.Sum);
-            p[14].Value = DbValue(point.Min);
-            p[15].Value = DbValue(point.Max);
-            p[16].Value = (object?)point.DataJson ?? DBNull.Value;
-            p[17].Value = point.ExemplarsJson;
-            p[18].Value = point.Resource.ServiceName;
-            p[19].Value = resources.Ensure(point.Resource);
-            p[20].Value = scopes.Ensure(point.Scope);
-            command.ExecuteNonQuery();
+            insert.Bind(1, point.MetricName);
+            insert.Bind(2, point.Description);
+            insert.Bind(3, point.Unit);
+            insert.Bind(4, (long)point.Type);
+            insert.Bind(5, (long)point.Temporality);
+            insert.Bind(6, point.IsMonotonic ? 1L : 0L);
+            insert.Bind(7, point.AttributesJson);
+            insert.Bind(8, point.StartTimeUnixNanos);
+            insert.Bind(9, point.TimeUnixNanos);
+            insert.Bind(10, (long)point.Flags);
+            insert.Bind(11, point.DoubleValue);
+            insert.Bind(12, point.IntValue);
+            insert.Bind(13, point.Count is { } count ? (long)count : null);
+            insert.Bind(14, point.Sum);
+            insert.Bind(15, point.Min);
+            insert.Bind(16, point.Max);
+            insert.Bind(17, point.DataJson);
+            insert.Bind(18, point.ExemplarsJson);
+            insert.Bind(19, point.Resource.ServiceName);
+            insert.Bind(20, resources.Ensure(point.Resource));
+            insert.Bind(21, scopes.Ensure(point.Scope));
+            insert.Execute();
         }
     }
 
@@ -297,6 +278,12 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
 
     public async ValueTask DisposeAsync()
     {
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.DisposeAsync();
+        }
+        // Statements are finalized before their connection closes, or SQLite keeps the connection open as a zombie.
+        _statements?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -333,7 +320,6 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
         return parameters;
     }
 
-    private static object DbValue<T>(T? value) where T : struct => value.HasValue ? value.Value : DBNull.Value;
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
@@ -351,67 +337,107 @@ public sealed partial class SqliteTelemetryStore : ITelemetryStore
     }
 
     /// <summary>Inserts each distinct resource once; remembers which ids the database already holds.</summary>
-    private sealed class ResourceWriter(SqliteConnection connection, SqliteTransaction transaction, HashSet<long> known, List<long> added)
+    private sealed class ResourceWriter(SqliteStatement insert, HashSet<long> known, List<long> added)
     {
-        private SqliteCommand? _insert;
-
         public long Ensure(TelemetryResource resource)
         {
             var id = resource.ContentHash;
             if (known.Add(id))
             {
                 added.Add(id);
-                _insert ??= Prepare();
-                _insert.Parameters[0].Value = id;
-                _insert.Parameters[1].Value = resource.ServiceName;
-                _insert.Parameters[2].Value = resource.AttributesJson;
-                _insert.Parameters[3].Value = (long)resource.DroppedAttributesCount;
-                _insert.Parameters[4].Value = resource.SchemaUrl;
-                _insert.ExecuteNonQuery();
+                insert.Bind(1, id);
+                insert.Bind(2, resource.ServiceName);
+                insert.Bind(3, resource.AttributesJson);
+                insert.Bind(4, (long)resource.DroppedAttributesCount);
+                insert.Bind(5, resource.SchemaUrl);
+                insert.Execute();
             }
             return id;
-        }
-
-        private SqliteCommand Prepare()
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT OR IGNORE INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url) VALUES ($1, $2, $3, $4, $5);";
-            AddParameters(command, 5);
-            return command;
         }
     }
 
     /// <summary>Inserts each distinct scope once; remembers which ids the database already holds.</summary>
-    private sealed class ScopeWriter(SqliteConnection connection, SqliteTransaction transaction, HashSet<long> known, List<long> added)
+    private sealed class ScopeWriter(SqliteStatement insert, HashSet<long> known, List<long> added)
     {
-        private SqliteCommand? _insert;
-
         public long Ensure(TelemetryScope scope)
         {
             var id = scope.ContentHash;
             if (known.Add(id))
             {
                 added.Add(id);
-                _insert ??= Prepare();
-                _insert.Parameters[0].Value = id;
-                _insert.Parameters[1].Value = scope.Name;
-                _insert.Parameters[2].Value = scope.Version;
-                _insert.Parameters[3].Value = scope.AttributesJson;
-                _insert.Parameters[4].Value = (long)scope.DroppedAttributesCount;
-                _insert.Parameters[5].Value = scope.SchemaUrl;
-                _insert.ExecuteNonQuery();
+                insert.Bind(1, id);
+                insert.Bind(2, scope.Name);
+                insert.Bind(3, scope.Version);
+                insert.Bind(4, scope.AttributesJson);
+                insert.Bind(5, (long)scope.DroppedAttributesCount);
+                insert.Bind(6, scope.SchemaUrl);
+                insert.Execute();
             }
             return id;
         }
+    }
 
-        private SqliteCommand Prepare()
+    /// <summary>The writer's statements, prepared once on its connection and reused by every commit.</summary>
+    private sealed class WriteStatements(SqliteConnection writer) : IDisposable
+    {
+        public SqliteStatement InsertSpan { get; } = new(writer, """
+            INSERT INTO spans (trace_id, span_id, parent_span_id, trace_state, flags, name, kind, start_unix_nano, end_unix_nano,
+                duration_nano, status_code, status_message, service_name, resource_id, scope_id, attributes, dropped_attributes_count,
+                events, dropped_events_count, links, dropped_links_count)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
+            """);
+
+        public SqliteStatement InsertLog { get; } = new(writer, """
+            INSERT INTO logs (timestamp_unix_nano, time_unix_nano, observed_time_unix_nano, severity_number, severity_text, body,
+                attributes, dropped_attributes_count, flags, trace_id, span_id, event_name, service_name, resource_id, scope_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
+            """);
+
+        public SqliteStatement InsertMetricPoint { get; } = new(writer, """
+            INSERT INTO metric_points (metric_name, description, unit, metric_type, temporality, is_monotonic, attributes,
+                start_time_unix_nano, time_unix_nano, flags, value_double, value_int, count, sum, min, max, data, exemplars,
+                service_name, resource_id, scope_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
+            """);
+
+        public SqliteStatement InsertResource { get; } = new(writer,
+            "INSERT OR IGNORE INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url) VALUES ($1, $2, $3, $4, $5);");
+
+        public SqliteStatement InsertScope { get; } = new(writer,
+            "INSERT OR IGNORE INTO scopes (id, name, version, attributes, dropped_attributes_count, schema_url) VALUES ($1, $2, $3, $4, $5, $6);");
+
+        /// <summary>Per resolution: read one writer's stored row.</summary>
+        public Dictionary<SpanRollupResolution, SqliteStatement> SelectRollup { get; } = SpanRollupResolutions.All.ToDictionary(
+            resolution => resolution,
+            resolution => new SqliteStatement(writer, $"""
+                SELECT request_count, error_count, duration_sketch FROM {resolution.Table}
+                WHERE service_name = $1 AND all_operations = $2 AND bucket_start_unix_nano = $3 AND operation = $4
+                    AND kind = $5 AND status_code = $6 AND writer_id = $7;
+                """));
+
+        /// <summary>Per resolution: store one writer's merged row.</summary>
+        public Dictionary<SpanRollupResolution, SqliteStatement> UpsertRollup { get; } = SpanRollupResolutions.All.ToDictionary(
+            resolution => resolution,
+            resolution => new SqliteStatement(writer, $"""
+                INSERT INTO {resolution.Table} (service_name, all_operations, bucket_start_unix_nano, operation, kind, status_code,
+                    writer_id, request_count, error_count, duration_sketch)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (service_name, all_operations, bucket_start_unix_nano, operation, kind, status_code, writer_id)
+                DO UPDATE SET request_count = excluded.request_count, error_count = excluded.error_count,
+                    duration_sketch = excluded.duration_sketch;
+                """));
+
+        public void Dispose()
         {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT OR IGNORE INTO scopes (id, name, version, attributes, dropped_attributes_count, schema_url) VALUES ($1, $2, $3, $4, $5, $6);";
-            AddParameters(command, 6);
-            return command;
+            InsertSpan.Dispose();
+            InsertLog.Dispose();
+            InsertMetricPoint.Dispose();
+            InsertResource.Dispose();
+            InsertScope.Dispose();
+            foreach (var statement in SelectRollup.Values.Concat(UpsertRollup.Values))
+            {
+                statement.Dispose();
+            }
         }
     }
 }
