@@ -32,6 +32,7 @@ internal static class LoadGenHost
         }
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        ParentWatchdog.Watch(stopping.Cancel, stopping.Token);
         // Handled rather than left to the runtime, so the users stop and the summary is printed before exit.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

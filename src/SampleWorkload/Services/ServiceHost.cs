@@ -52,6 +52,7 @@ internal static class ServiceHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddParentWatchdog();
         services.AddSingleton(_ => StoreDatabase.Create(settings));
         services.AddInstanceFaults();
         if (settings.Redis is not null)

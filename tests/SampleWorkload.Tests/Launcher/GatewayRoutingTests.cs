@@ -13,7 +13,6 @@ namespace Observability.SampleWorkload.Tests.Launcher;
 /// </summary>
 public sealed class GatewayRoutingTests : IAsyncLifetime
 {
-    private const string SkipReason = "needs services merge: the storefront role is a stub that exits at once";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly TempDataFolder _folder = new();
     private readonly Uri _gateway = new($"http://127.0.0.1:{FreePort.Next()}");
@@ -36,7 +35,7 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    [Fact(Skip = SkipReason)]
+    [Fact]
     public async Task Requests_are_spread_over_every_storefront_instance()
     {
         var instances = await StartAsync(phase: 2, maxInstances: 3);
@@ -54,7 +53,7 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
         }
     }
 
-    [Fact(Skip = SkipReason)]
+    [Fact]
     public async Task A_crashed_instance_is_routed_around_and_restarted_when_the_fault_ends()
     {
         await StartAsync(phase: 2, maxInstances: 3);
@@ -76,7 +75,7 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
         Assert.True(backAfterFault);
     }
 
-    [Fact(Skip = SkipReason)]
+    [Fact]
     public async Task A_deployment_replaces_every_instance_with_the_next_version_without_failed_requests()
     {
         await StartAsync(phase: 2, maxInstances: 2);
@@ -99,7 +98,7 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
         Assert.All(await InstancesAsync(), instance => Assert.Equal("1.0.1", instance.Version));
     }
 
-    [Fact(Skip = SkipReason)]
+    [Fact]
     public async Task In_phase_6_the_X_Region_header_picks_the_instances_of_that_region()
     {
         var instances = await StartAsync(phase: 6, maxInstances: 3);

@@ -30,7 +30,7 @@ public sealed class LauncherShutdownTests
         await AssertAllGoneAsync(started);
     }
 
-    [Theory(Skip = "needs services merge: the storefront role is a stub that exits at once")]
+    [Theory]
     [InlineData(UnixProcess.SigTerm)]
     [InlineData(2 /* SIGINT */)]
     public async Task A_signal_stops_every_service_instance_and_the_load_generator(int signal)
@@ -51,7 +51,7 @@ public sealed class LauncherShutdownTests
         await AssertAllGoneAsync(started);
     }
 
-    [Fact(Skip = "needs services merge and the AddParentWatchdog / ParentWatchdog.Watch calls in the services and load generator")]
+    [Fact]
     public async Task Services_and_load_generator_stop_themselves_when_the_launcher_is_killed()
     {
         using var folder = new TempDataFolder();
