@@ -26,10 +26,10 @@ public sealed class KpiOptions
     /// <summary>Database client operation duration histogram (semantic conventions; Npgsql 10 emits it).</summary>
     public string DatabaseOperationDurationMetric { get; set; } = "db.client.operation.duration";
 
-    /// <summary>Process CPU time counter and core count (semantic conventions).</summary>
+    /// <summary>Process CPU time counter (semantic conventions) and the cores the process may use (.NET runtime metric).</summary>
     public string ProcessCpuTimeMetric { get; set; } = "process.cpu.time";
 
-    public string ProcessCpuCountMetric { get; set; } = "process.cpu.count";
+    public string ProcessCpuCountMetric { get; set; } = "dotnet.process.cpu.count";
 
     /// <summary>Process resident memory (semantic conventions) and the memory available to it.</summary>
     public string ProcessMemoryMetric { get; set; } = "process.memory.usage";

@@ -9,6 +9,11 @@ namespace Observability.SampleWorkload.Faults;
 /// </summary>
 internal static class FaultTelemetry
 {
+    /// <summary>One observation per finished deployment, in seconds: the roadmap's deployment duration and frequency.</summary>
+    private static readonly System.Diagnostics.Metrics.Histogram<double> DeploymentDuration = WorkloadTelemetry.Meter.CreateHistogram<double>(
+        "deployment.duration", "s", "Time from a deployment's start to its end",
+        advice: new System.Diagnostics.Metrics.InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
+
     /// <summary>A root span "fault.start" or "fault.end" with a "fault" event, and a log record, with the fault's attributes.</summary>
     public static void FaultBoundary(ILogger logger, FaultRecord fault, bool start)
     {
@@ -65,6 +70,11 @@ internal static class FaultTelemetry
             activity?.SetStatus(ActivityStatusCode.Error, status);
         }
         activity?.Dispose();
+        if (activity is not null)
+        {
+            DeploymentDuration.Record(activity.Duration.TotalSeconds,
+                new KeyValuePair<string, object?>("deployment.status", status), new KeyValuePair<string, object?>("service.name", service));
+        }
         LogDeployment(logger, deploymentId, service, version, status);
     }
 

@@ -42,6 +42,7 @@ internal static class LauncherHost
         try
         {
             await run.StartAsync(stop.Token);
+            run.WriteEndpoints();
             run.PrintSummary();
             await Task.Delay(Timeout.Infinite, stop.Token);
             return 0;
@@ -189,6 +190,34 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         }
     }
 
+    /// <summary>The file <see cref="WriteEndpoints"/> writes into the data folder.</summary>
+    public const string EndpointsFile = "endpoints.json";
+
+    /// <summary>
+    /// Writes where everything listens, with the credentials to watch it (owner-only file in the data folder), so a
+    /// Collector can be pointed at the workload's databases and Redis, and tests can reach them.
+    /// </summary>
+    public void WriteEndpoints()
+    {
+        var path = Path.Combine(options.DataFolder, EndpointsFile);
+        var endpoints = new
+        {
+            phase = options.Phase,
+            gateway = options.GatewayUrl.ToString().TrimEnd('/'),
+            postgres = new { primary = _databases?.PrimaryAdmin, replica = _databases?.ReplicaAdmin },
+            redis = options.UsesRedis ? options.RedisConnectionString ?? _redis?.ConnectionString : null,
+            userPassword = _userPassword,
+            instances = (_supervisor?.Instances ?? []).Select(i => new { id = i.Id, url = i.Url.ToString().TrimEnd('/'), region = i.Spec.Region }),
+        };
+        // Created empty and made the owner's alone before the secrets go in.
+        File.WriteAllText(path, "");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(endpoints, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
     public void PrintSummary()
     {
         write($"Sample workload, phase {options.Phase}{(options.QuickWins ? " with quick wins" : "")}, started in {_clock.Elapsed.TotalSeconds:0.0} s");
@@ -215,6 +244,7 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         }
         write($"  OTLP endpoint   {options.OtlpEndpoint}");
         write($"  users           user-1 .. user-100000, password {_userPassword}");
+        write($"  endpoints       {Path.Combine(options.DataFolder, EndpointsFile)} (connection strings to watch the servers)");
         write(_loadGen is null ? "  load            none (--users 0)" : $"  load            {(options.Ramp is { } ramp ? $"ramp {ramp}" : $"{options.Users} virtual users")}");
         write("Ctrl+C stops everything.");
     }

@@ -55,8 +55,8 @@ public sealed class KpiCalculatorTests : IDisposable
             Cumulative(Resource("shop", "i-1"), "process.cpu.time", 570, 65, unit: "s", attributes: ("cpu.mode", "system")),
             Cumulative(Resource("shop", "i-2"), "process.cpu.time", -30, 0, unit: "s", attributes: ("cpu.mode", "user")),
             Cumulative(Resource("shop", "i-2"), "process.cpu.time", 570, 120, unit: "s", attributes: ("cpu.mode", "user")),
-            Gauge(Resource("shop", "i-1"), "process.cpu.count", 10, 2),
-            Gauge(Resource("shop", "i-2"), "process.cpu.count", 10, 2)), 30, 1e-9, "process.cpu.time"),
+            Gauge(Resource("shop", "i-1"), "dotnet.process.cpu.count", 10, 2),
+            Gauge(Resource("shop", "i-2"), "dotnet.process.cpu.count", 10, 2)), 30, 1e-9, "process.cpu.time"),
 
         // SELECTs: 50 ≤ 10 ms, 40 ≤ 20 ms, 10 ≤ 50 ms. p95 = rank 95 in (20, 50] ms: 20 + 30 × 5/10 = 35 ms. INSERTs don't count.
         [KnownKpis.DatabaseReadLatency] = new((_, store) => WriteDatabaseOperations(store), 35, 1e-6, "db.client.operation.duration"),

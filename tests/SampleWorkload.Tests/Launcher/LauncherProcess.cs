@@ -18,7 +18,10 @@ internal sealed class LauncherProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static LauncherProcess Start(params string[] arguments)
+    public static LauncherProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts the launcher with extra environment variables, which every process it starts inherits.</summary>
+    public static LauncherProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Observability.SampleWorkload.dll"));
@@ -28,6 +31,10 @@ internal sealed class LauncherProcess : IAsyncDisposable
         }
         // No collector listens in these tests; an unreachable endpoint only costs the exporter's retries.
         start.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = new Process { StartInfo = start };
         var launcher = new LauncherProcess(process);
         process.OutputDataReceived += (_, e) => launcher.Add(e.Data);
