@@ -149,13 +149,25 @@ public sealed class KpiCalculator(
     private async Task<KpiMeasurement> DatabaseReadLatencyAsync(KpiWindow window, CancellationToken cancellationToken)
     {
         const string id = KnownKpis.DatabaseReadLatency;
-        var reads = await DurationQuantileAsync(options.DatabaseOperationDurationMetric, "p95", window, [], cancellationToken,
-            new KeyValuePair<string, string>("db.operation.name", "SELECT"));
-        if (reads.Value is { } value)
+        var tried = new List<string>();
+        foreach (var filter in options.DatabaseReadMatch.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return KpiMeasurement.Measured(id, window, value, UnitOf(id), $"p95 of '{options.DatabaseOperationDurationMetric}' with db.operation.name SELECT");
+            var parts = filter.Split('=', 2);
+            if (parts.Length != 2)
+            {
+                continue;
+            }
+            var reads = await DurationQuantileAsync(options.DatabaseOperationDurationMetric, "p95", window, [], cancellationToken,
+                new KeyValuePair<string, string>(parts[0], parts[1]));
+            if (reads.Value is { } value)
+            {
+                return KpiMeasurement.Measured(id, window, value, UnitOf(id), $"p95 of '{options.DatabaseOperationDurationMetric}' with {filter}");
+            }
+            tried.Add(reads.Missing!);
         }
-        return KpiMeasurement.NoData(id, window, UnitOf(id), reads.Missing!);
+        return KpiMeasurement.NoData(id, window, UnitOf(id), tried.Count > 0
+            ? string.Join("; ", tried)
+            : $"Kpis:DatabaseReadMatch '{options.DatabaseReadMatch}' names no label=value filter");
     }
 
     private async Task<KpiMeasurement> QueryP99Async(KpiWindow window, CancellationToken cancellationToken)

@@ -26,6 +26,13 @@ public sealed class KpiOptions
     /// <summary>Database client operation duration histogram (semantic conventions; Npgsql 10 emits it).</summary>
     public string DatabaseOperationDurationMetric { get; set; } = "db.client.operation.duration";
 
+    /// <summary>
+    /// Which database operations are reads, as label=value filters on <see cref="DatabaseOperationDurationMetric"/>
+    /// separated by "|", tried in order: the semantic conventions' operation name, then a read replica's connection
+    /// pool (Npgsql labels points with its data source's name; the sample workload names them primary and replica).
+    /// </summary>
+    public string DatabaseReadMatch { get; set; } = "db.operation.name=SELECT|db.client.connection.pool.name=replica";
+
     /// <summary>Process CPU time counter (semantic conventions) and the cores the process may use (.NET runtime metric).</summary>
     public string ProcessCpuTimeMetric { get; set; } = "process.cpu.time";
 

@@ -217,6 +217,21 @@ public sealed class KpiCalculatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_operation_names_read_latency_is_the_read_replica_pools()
+    {
+        await using var store = await OpenStoreAsync();
+        // Npgsql names no operation; reads go to the pool named "replica", writes to "primary".
+        await Write(store,
+            Histogram(Resource("shop", "i-1"), "db.client.operation.duration", "s", 100, Seconds, [50, 40, 10, 0, 0], attributes: ("db.client.connection.pool.name", "replica")),
+            Histogram(Resource("shop", "i-1"), "db.client.operation.duration", "s", 100, Seconds, [0, 0, 0, 100, 0], attributes: ("db.client.connection.pool.name", "primary")));
+
+        var measurement = await Calculator(store).MeasureAsync(KnownKpis.DatabaseReadLatency, Window, CancellationToken.None);
+
+        Assert.Equal(35, measurement.Value!.Value, 6);
+        Assert.Equal("p95 of 'db.client.operation.duration' with db.client.connection.pool.name=replica", measurement.Detail);
+    }
+
+    [Fact]
     public async Task Memory_usage_without_the_memory_available_says_which_metric_is_missing()
     {
         await using var store = await OpenStoreAsync();
