@@ -14,29 +14,6 @@ public sealed class Phase4Workload : WorkloadUnderCollector
 [Collection(WorkloadCollection.Name)]
 public sealed class Phase4WorkloadTests(Phase4Workload workload) : IClassFixture<Phase4Workload>
 {
-    private static string ServiceOf(JsonElement trace, JsonElement span) =>
-        trace.GetProperty("processes").GetProperty(span.GetProperty("processID").GetString()!).GetProperty("serviceName").GetString()!;
-
-    private static string? Tag(JsonElement span, params string[] keys) =>
-        span.GetProperty("tags").EnumerateArray().FirstOrDefault(t => keys.Contains(t.GetProperty("key").GetString())) is { ValueKind: JsonValueKind.Object } tag
-            ? tag.GetProperty("value").ToString()
-            : null;
-
-    /// <summary>A trace of the service that also holds every one of <paramref name="services"/>.</summary>
-    private async Task<JsonElement> TraceCrossingAsync(string service, params string[] services) => (await WorkloadUnderCollector.EventuallyAsync<JsonElement[]>(async () =>
-        {
-            var traces = await workload.GetAsync($"/api/traces?service={service}&limit=50&lookback=10m");
-            foreach (var trace in traces.GetProperty("data").EnumerateArray())
-            {
-                var present = trace.GetProperty("spans").EnumerateArray().Select(s => ServiceOf(trace, s)).ToHashSet();
-                if (services.All(present.Contains))
-                {
-                    return ([trace], "");
-                }
-            }
-            return (null, $"{traces.GetProperty("data").GetArrayLength()} traces of {service}, none crossing {string.Join(", ", services)}");
-        }, TimeSpan.FromSeconds(60)))[0];
-
     private async Task<string> SignInAsync(HttpClient gateway, string user)
     {
         var login = await gateway.PostAsJsonAsync("/api/login", new { user, password = workload.Endpoints.GetProperty("userPassword").GetString() });
@@ -52,21 +29,21 @@ public sealed class Phase4WorkloadTests(Phase4Workload workload) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await gateway.PostAsJsonAsync("/api/cart/items", new { productId = 17, quantity = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await gateway.PostAsync("/api/checkout", null)).StatusCode);
 
-        var trace = (await TraceCrossingAsync("payment-service", "gateway", "storefront-api", "payment-service", "reporting-service"));
+        var trace = (await workload.TraceCrossingAsync("payment-service", "gateway", "storefront-api", "payment-service", "reporting-service"));
         var spans = trace.GetProperty("spans").EnumerateArray().ToList();
         var ids = spans.Select(s => s.GetProperty("spanID").GetString()).ToHashSet();
         // Every span but the root names a parent that is in the trace: propagation held across every process.
         var roots = spans.Where(s => s.GetProperty("references").GetArrayLength() == 0).ToList();
         Assert.Single(roots);
-        Assert.Equal("gateway", ServiceOf(trace, roots[0]));
+        Assert.Equal("gateway", WorkloadUnderCollector.ServiceOf(trace, roots[0]));
         Assert.All(spans.Where(s => s.GetProperty("references").GetArrayLength() > 0),
             span => Assert.Contains(span.GetProperty("references")[0].GetProperty("spanID").GetString(), ids));
-        Assert.Contains(spans, s => Tag(s, "db.system.name", "db.system") == "postgresql" && ServiceOf(trace, s) == "payment-service");
-        Assert.Contains(spans, s => Tag(s, "db.system.name", "db.system") == "redis" && ServiceOf(trace, s) == "storefront-api");
-        Assert.Contains(spans, s => ServiceOf(trace, s) == "reporting-service" && Tag(s, "span.kind") == "consumer");
+        Assert.Contains(spans, s => WorkloadUnderCollector.Tag(s, "db.system.name", "db.system") == "postgresql" && WorkloadUnderCollector.ServiceOf(trace, s) == "payment-service");
+        Assert.Contains(spans, s => WorkloadUnderCollector.Tag(s, "db.system.name", "db.system") == "redis" && WorkloadUnderCollector.ServiceOf(trace, s) == "storefront-api");
+        Assert.Contains(spans, s => WorkloadUnderCollector.ServiceOf(trace, s) == "reporting-service" && WorkloadUnderCollector.Tag(s, "span.kind") == "consumer");
 
         // Signing in crosses the gateway, the storefront and the auth service.
-        var login = (await TraceCrossingAsync("auth-service", "gateway", "storefront-api", "auth-service"));
+        var login = (await workload.TraceCrossingAsync("auth-service", "gateway", "storefront-api", "auth-service"));
         Assert.Single(login.GetProperty("spans").EnumerateArray(), s => s.GetProperty("references").GetArrayLength() == 0);
     }
 

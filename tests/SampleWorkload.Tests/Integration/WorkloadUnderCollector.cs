@@ -131,4 +131,27 @@ public abstract class WorkloadUnderCollector : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /faults {kind}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    public static string ServiceOf(JsonElement trace, JsonElement span) =>
+        trace.GetProperty("processes").GetProperty(span.GetProperty("processID").GetString()!).GetProperty("serviceName").GetString()!;
+
+    public static string? Tag(JsonElement span, params string[] keys) =>
+        span.GetProperty("tags").EnumerateArray().FirstOrDefault(t => keys.Contains(t.GetProperty("key").GetString())) is { ValueKind: JsonValueKind.Object } tag
+            ? tag.GetProperty("value").ToString()
+            : null;
+
+    /// <summary>A trace of the service that also holds every one of <paramref name="services"/>.</summary>
+    public async Task<JsonElement> TraceCrossingAsync(string service, params string[] services) => (await EventuallyAsync<JsonElement[]>(async () =>
+        {
+            var traces = await GetAsync($"/api/traces?service={service}&limit=50&lookback=10m");
+            foreach (var trace in traces.GetProperty("data").EnumerateArray())
+            {
+                var present = trace.GetProperty("spans").EnumerateArray().Select(s => ServiceOf(trace, s)).ToHashSet();
+                if (services.All(present.Contains))
+                {
+                    return ([trace], "");
+                }
+            }
+            return (null, $"{traces.GetProperty("data").GetArrayLength()} traces of {service}, none crossing {string.Join(", ", services)}");
+        }, TimeSpan.FromSeconds(60)))[0];
 }
