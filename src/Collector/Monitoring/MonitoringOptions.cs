@@ -18,8 +18,11 @@ public sealed class MonitoringOptions
     /// <summary>Probe schedule, a 6-field (seconds first) cron expression: every 10 s by default.</summary>
     public string ProbeSchedule { get; set; } = "*/10 * * * * *";
 
-    /// <summary>Scraper schedule for PostgreSQL and Redis: every 15 s by default.</summary>
-    public string ScrapeSchedule { get; set; } = "*/15 * * * * *";
+    /// <summary>
+    /// Scraper schedule for PostgreSQL and Redis: every 10 s, 2 s past the ten, so a KPI tick (on the quarter minute)
+    /// never reads a scrape older than 13 s and a replication-lag breach shows within about 25 s.
+    /// </summary>
+    public string ScrapeSchedule { get; set; } = "2/10 * * * * *";
 }
 
 /// <summary>A PostgreSQL server to watch: replication from <c>pg_stat_replication</c> and replay on replicas, CPU when local.</summary>

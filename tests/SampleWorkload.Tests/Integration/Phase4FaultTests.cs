@@ -24,6 +24,12 @@ public sealed class Phase4FaultTests(Phase4Workload workload, ITestOutputHelper 
     /// <summary>Starts a fault, keeps requests flowing through the gateway while it lasts, and waits for its telemetry.</summary>
     private async Task<FaultWindow> RunFaultAsync(string kind, int seconds, string? target = null)
     {
+        // The window before the fault, its baseline, must not overlap the previous test's fault or its recovery.
+        var quietFrom = workload.LastFaultEndedAt + TimeSpan.FromSeconds(seconds + 5);
+        if (quietFrom > DateTimeOffset.UtcNow)
+        {
+            await Task.Delay(quietFrom - DateTimeOffset.UtcNow);
+        }
         using var gateway = new HttpClient { BaseAddress = workload.Gateway, Timeout = TimeSpan.FromSeconds(5) };
         var token = await SignInAsync(gateway);
         var fault = await workload.StartFaultAsync(kind, seconds, target);
@@ -49,6 +55,7 @@ public sealed class Phase4FaultTests(Phase4Workload workload, ITestOutputHelper 
         }
         // The last spans and metric points leave the processes within a few seconds of the fault's end.
         await Task.Delay(TimeSpan.FromSeconds(5));
+        workload.LastFaultEndedAt = window.EndsAt;
         await AssertGroundTruthAsync(window, kind);
         return window;
     }

@@ -9,6 +9,9 @@ namespace Observability.SampleWorkload.Tests.Integration;
 public sealed class Phase4Workload : WorkloadUnderCollector
 {
     protected override int Phase => 4;
+
+    /// <summary>When the last fault a test ran ended, so the next can measure a baseline free of it.</summary>
+    public DateTimeOffset LastFaultEndedAt { get; set; } = DateTimeOffset.MinValue;
 }
 
 [Collection(WorkloadCollection.Name)]
