@@ -11,7 +11,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-command_line="bench/workload/vusers.sh${*:+ $*}"
+# The command as run, for the report, with the users' password left out.
+command_line="bench/workload/vusers.sh$(printf ' %s' "$@" | sed -E 's/(--user-password )[^ ]+/\1.../')"
 
 users=10000
 duration=120
@@ -104,7 +105,8 @@ cpu_ticks() { # utime + stime: fields 14 and 15 of /proc/<pid>/stat, counted aft
 }
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-run_seconds=$((warmup + duration + 5))
+# Slack after the window: on a loaded machine the readings below take a while, and the generator must still be running.
+run_seconds=$((warmup + duration + 30))
 loadgen_command=(dotnet "$loadgen_dll" loadgen --target "$target" --users "$users" --think-time "$think_time"
   --duration "${run_seconds}s" --progress-interval 5s --seed 1 "${extra[@]}")
 echo "running ${loadgen_command[*]} (password from WORKLOAD_USER_PASSWORD) ..." >&2
@@ -118,7 +120,9 @@ start_standin_ticks=$([[ -n $standin_pid ]] && cpu_ticks "$standin_pid" || echo 
 start_ns=$(date +%s%N)
 start_lines=$(wc -l <"$results/loadgen.log")
 peak_rss_kb=0
-for _ in $(seq 1 "$duration"); do
+# By the clock, not by counting sleeps: on a busy machine each round takes longer than its second.
+window_end=$(( $(date +%s) + duration ))
+while (( $(date +%s) < window_end )); do
   sleep 1
   rss=$(status_kb "$loadgen_pid" VmHWM); [[ -n $rss ]] && peak_rss_kb=$rss
 done
