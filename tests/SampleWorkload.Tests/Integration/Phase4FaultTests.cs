@@ -14,8 +14,13 @@ public sealed class Phase4FaultTests(Phase4Workload workload, ITestOutputHelper 
 {
     private sealed record FaultWindow(string Id, string Target, DateTimeOffset StartedAt, DateTimeOffset EndsAt)
     {
-        /// <summary>As long as the fault, just before it: the baseline its effect is compared with.</summary>
-        public FaultWindow Before => this with { StartedAt = StartedAt - (EndsAt - StartedAt), EndsAt = StartedAt };
+        /// <summary>
+        /// As long as the fault, ending 10 s before it: the baseline its effect is compared with. The gap keeps the
+        /// 10-second rollup bucket the fault started in out of the baseline.
+        /// </summary>
+        public FaultWindow Before => this with { StartedAt = StartedAt - (EndsAt - StartedAt) - Gap, EndsAt = StartedAt - Gap };
+
+        private static readonly TimeSpan Gap = TimeSpan.FromSeconds(10);
 
         public string Range(int trimStartSeconds = 0, int trimEndSeconds = 0) =>
             $"from={StartedAt.AddSeconds(trimStartSeconds).ToUnixTimeMilliseconds()}&to={EndsAt.AddSeconds(-trimEndSeconds).ToUnixTimeMilliseconds()}";
@@ -25,7 +30,7 @@ public sealed class Phase4FaultTests(Phase4Workload workload, ITestOutputHelper 
     /// <param name="baseline">The test compares with the same span of time before the fault, which must then be clear of the previous test's fault.</param>
     private async Task<FaultWindow> RunFaultAsync(string kind, int seconds, bool baseline = false)
     {
-        var quietFrom = workload.LastFaultEndedAt + TimeSpan.FromSeconds(seconds + 5);
+        var quietFrom = workload.LastFaultEndedAt + TimeSpan.FromSeconds(seconds + 20);
         if (baseline && quietFrom > DateTimeOffset.UtcNow)
         {
             await Task.Delay(quietFrom - DateTimeOffset.UtcNow);
