@@ -10,8 +10,12 @@ public sealed class Phase4Workload : WorkloadUnderCollector
 {
     protected override int Phase => 4;
 
-    /// <summary>When the last fault a test ran ended, so the next can measure a baseline free of it.</summary>
-    public DateTimeOffset LastFaultEndedAt { get; set; } = DateTimeOffset.MinValue;
+    /// <summary>When the last fault a test ran ended (or the workload became ready), so the next can measure a baseline free of it.</summary>
+    public DateTimeOffset LastFaultEndedAt
+    {
+        get => field == default ? ReadyAt : field;
+        set;
+    }
 }
 
 [Collection(WorkloadCollection.Name)]

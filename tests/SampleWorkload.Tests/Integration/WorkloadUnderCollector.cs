@@ -33,6 +33,9 @@ public abstract class WorkloadUnderCollector : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>When the workload and the Collector were both running: telemetry exists from a few seconds later.</summary>
+    public DateTimeOffset ReadyAt { get; private set; }
+
     public string LauncherOutput => _launcher?.Output ?? "";
 
     public async Task InitializeAsync()
@@ -71,6 +74,7 @@ public abstract class WorkloadUnderCollector : IAsyncLifetime
         _storage = TestStorage.Sqlite();
         Collector = await CollectorHost.StartAsync(_storage, settings);
         Api = new HttpClient { BaseAddress = new Uri(Collector.ApiUrl), Timeout = TimeSpan.FromSeconds(30) };
+        ReadyAt = DateTimeOffset.UtcNow;
     }
 
     public async Task DisposeAsync()
