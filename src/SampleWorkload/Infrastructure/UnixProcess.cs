@@ -13,6 +13,29 @@ internal static class UnixProcess
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process does not exist (any more).</summary>
     public static bool Signal(int pid, int signal) => pid > 1 && Kill(pid, signal) == 0;
 
+    /// <summary>How long a child gets to stop after SIGTERM before it is killed.</summary>
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stops a child: SIGTERM, then SIGKILL of its whole tree if it is still running after the grace period.</summary>
+    public static async Task TerminateAsync(System.Diagnostics.Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+        Signal(process.Id, SigTerm);
+        using var grace = new CancellationTokenSource(StopGracePeriod);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>True while a process with this pid exists and is not a zombie waiting to be reaped.</summary>
     public static bool IsAlive(int pid)
     {

@@ -11,7 +11,6 @@ internal sealed class LoadGenChild(Process process) : IAsyncDisposable
     /// <summary>Environment variable the load generator reads the seeded users' password from (kept off the command line).</summary>
     public const string UserPasswordVariable = "WORKLOAD_USER_PASSWORD";
 
-    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
 
     private volatile bool _stopping;
 
@@ -80,20 +79,7 @@ internal sealed class LoadGenChild(Process process) : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
-        if (!process.HasExited)
-        {
-            UnixProcess.Signal(process.Id, UnixProcess.SigTerm);
-            using var grace = new CancellationTokenSource(StopGracePeriod);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        await UnixProcess.TerminateAsync(process);
         process.Dispose();
     }
 }

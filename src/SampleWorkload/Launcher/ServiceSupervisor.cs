@@ -12,7 +12,6 @@ namespace Observability.SampleWorkload.Launcher;
 internal sealed class ServiceSupervisor : IAsyncDisposable
 {
     private static readonly TimeSpan HealthyTimeout = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(1);
 
     private readonly SupervisorOptions _options;
@@ -201,20 +200,7 @@ internal sealed class ServiceSupervisor : IAsyncDisposable
             return;
         }
         instance.StopRequested = true;
-        if (!process.HasExited)
-        {
-            UnixProcess.Signal(process.Id, UnixProcess.SigTerm);
-            using var grace = new CancellationTokenSource(StopGracePeriod);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
+        await UnixProcess.TerminateAsync(process);
         instance.Process = null;
         process.Dispose();
     }
