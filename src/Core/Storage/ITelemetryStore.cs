@@ -16,6 +16,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>KPI series, baselines and load-test evidence in the same database.</summary>
     Kpis.IKpiStore Kpis { get; }
 
+    /// <summary>Alert states, silences, the webhook outbox and incidents in the same database.</summary>
+    Alerting.IAlertingStore Alerting { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

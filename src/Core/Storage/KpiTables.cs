@@ -4,11 +4,8 @@ using Observability.Core.Telemetry;
 
 namespace Observability.Core.Storage;
 
-/// <summary>
-/// The KPI tables' schema and SQL, shared by both stores. Values go as positional parameters ($1, $2, ...); a store
-/// supplies <see cref="ReadAsync{T}"/> and <see cref="ExecuteAsync"/> on its own connections.
-/// </summary>
-internal abstract class KpiTables : IKpiStore
+/// <summary>The KPI tables' schema and SQL, shared by both stores through their <see cref="SqlExecutor"/>.</summary>
+internal sealed class KpiTables(SqlExecutor sql) : IKpiStore
 {
     /// <summary>Schema migration 3 in both stores, with each store's column types.</summary>
     public static string Schema(string integer, string real, string text) => $"""
@@ -46,13 +43,8 @@ internal abstract class KpiTables : IKpiStore
 
     private const string SampleColumns = "kpi_id, window_seconds, measured_at_unix_nano, value, unit, no_data_reason, detail";
 
-    protected abstract Task<List<T>> ReadAsync<T>(string sql, IReadOnlyList<object?> parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken);
-
-    /// <summary>Runs statements in one transaction; returns the rows they changed.</summary>
-    protected abstract Task<int> ExecuteAsync(IReadOnlyList<(string Sql, IReadOnlyList<object?> Parameters)> statements, CancellationToken cancellationToken);
-
     public Task<int> AddSamplesAsync(IReadOnlyCollection<KpiSample> samples, CancellationToken cancellationToken) =>
-        ExecuteAsync([.. samples.Select(sample => ($"""
+        sql.ExecuteAsync([.. samples.Select(sample => ($"""
             INSERT INTO kpi_samples ({SampleColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (kpi_id, window_seconds, measured_at_unix_nano) DO NOTHING;
             """, (IReadOnlyList<object?>)[
@@ -60,14 +52,14 @@ internal abstract class KpiTables : IKpiStore
                 sample.Measurement.Unit, sample.Measurement.NoDataReason, sample.Measurement.Detail]))], cancellationToken);
 
     public async Task<IReadOnlyList<KpiSample>> GetSamplesAsync(string kpiId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
-        await ReadAsync($"""
+        await sql.ReadAsync($"""
             SELECT {SampleColumns} FROM kpi_samples
             WHERE kpi_id = $1 AND measured_at_unix_nano >= $2 AND measured_at_unix_nano < $3
             ORDER BY measured_at_unix_nano LIMIT $4;
             """, [kpiId, UnixTime.Nanos(from), UnixTime.Nanos(to), limit], ReadSample, cancellationToken);
 
     public async Task<IReadOnlyList<KpiSample>> GetLatestSamplesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        await ReadAsync($"""
+        await sql.ReadAsync($"""
             SELECT {SampleColumns} FROM kpi_samples s
             WHERE measured_at_unix_nano >= $1 AND measured_at_unix_nano = (
                 SELECT max(measured_at_unix_nano) FROM kpi_samples l WHERE l.kpi_id = s.kpi_id AND l.measured_at_unix_nano >= $1)
@@ -75,7 +67,7 @@ internal abstract class KpiTables : IKpiStore
             """, [UnixTime.Nanos(since)], ReadSample, cancellationToken);
 
     public async Task SetBaselineAsync(KpiBaseline baseline, CancellationToken cancellationToken) =>
-        await ExecuteAsync([("""
+        await sql.ExecuteAsync([("""
             INSERT INTO kpi_baselines (kpi_id, value, recorded_at_unix_nano, from_unix_nano, to_unix_nano, phase, recorded_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (kpi_id) DO UPDATE SET value = excluded.value, recorded_at_unix_nano = excluded.recorded_at_unix_nano,
@@ -84,20 +76,20 @@ internal abstract class KpiTables : IKpiStore
                 baseline.Phase is { } phase ? (long)phase : null, baseline.RecordedBy])], cancellationToken);
 
     public async Task<KpiBaseline?> GetAsync(string kpiId, CancellationToken cancellationToken) =>
-        (await ReadAsync(BaselineQuery + " WHERE kpi_id = $1;", [kpiId], ReadBaseline, cancellationToken)).SingleOrDefault();
+        (await sql.ReadAsync(BaselineQuery + " WHERE kpi_id = $1;", [kpiId], ReadBaseline, cancellationToken)).SingleOrDefault();
 
     public async Task<IReadOnlyList<KpiBaseline>> GetBaselinesAsync(CancellationToken cancellationToken) =>
-        await ReadAsync(BaselineQuery + " ORDER BY kpi_id;", [], ReadBaseline, cancellationToken);
+        await sql.ReadAsync(BaselineQuery + " ORDER BY kpi_id;", [], ReadBaseline, cancellationToken);
 
     public async Task AddLoadTestAsync(LoadTestRecord loadTest, CancellationToken cancellationToken) =>
-        await ExecuteAsync([("""
+        await sql.ExecuteAsync([("""
             INSERT INTO load_tests (id, phase, users, started_at_unix_nano, ended_at_unix_nano, note, recorded_by, recorded_at_unix_nano)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
             """, [loadTest.Id, (long)loadTest.Phase, (long)loadTest.Users, UnixTime.Nanos(loadTest.StartedAt), UnixTime.Nanos(loadTest.EndedAt),
                 loadTest.Note, loadTest.RecordedBy, UnixTime.Nanos(loadTest.RecordedAt)])], cancellationToken);
 
     public async Task<IReadOnlyList<LoadTestRecord>> GetLoadTestsAsync(CancellationToken cancellationToken) =>
-        await ReadAsync("""
+        await sql.ReadAsync("""
             SELECT id, phase, users, started_at_unix_nano, ended_at_unix_nano, note, recorded_by, recorded_at_unix_nano
             FROM load_tests ORDER BY started_at_unix_nano;
             """, [], reader => new LoadTestRecord(

@@ -121,6 +121,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
 
     public Observability.Core.Kpis.IKpiStore Kpis => inner.Kpis;
 
+    public Observability.Core.Alerting.IAlertingStore Alerting => inner.Alerting;
+
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITelemetryStore));
