@@ -6,6 +6,7 @@ using Observability.Collector.Health;
 using Observability.Collector.Ingest;
 using Observability.Collector.Jobs;
 using Observability.Collector.Roadmap;
+using Observability.Collector.Sla;
 using Observability.Collector.Otlp;
 using Observability.Collector.Otlp.Grpc;
 using Observability.Collector.Otlp.Http;
@@ -75,7 +76,6 @@ public static class CollectorHostingExtensions
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<TelemetryIngestor>();
         services.AddHostedService<IngestWriter>();
-        services.AddHostedService<RetentionService>();
 
         services.AddSingleton<OtlpApiKeyValidator>();
         services.AddSingleton<OtlpTraceService>();
@@ -118,6 +118,7 @@ public static class CollectorHostingExtensions
         app.MapRedEndpoints();
         app.MapQueryApi();
         app.MapRoadmapApi();
+        app.MapSlaApi();
         app.MapHealthEndpoints();
         return app;
     }

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 using Observability.Collector.Hosting;
 using Observability.Collector.Monitoring;
 using Observability.Collector.Roadmap;
+using Observability.Collector.Sla;
+using Observability.Collector.Storage;
+using Observability.Core.Sla;
 using Observability.Core.Storage;
 
 namespace Observability.Collector.Jobs;
@@ -61,28 +64,36 @@ public static class JobsHostingExtensions
     }
 
     /// <summary>Registers (or updates) the recurring jobs once the host has started.</summary>
-    private sealed class RecurringJobRegistration(IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring) : IHostedService
+    private sealed class RecurringJobRegistration(
+        IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring, IOptions<StorageOptions> storage, SlaOptions sla) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            jobs.AddOrUpdate<KpiJob>(KpiJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), roadmap.Value.KpiSchedule);
+            Schedule<KpiJob>(KpiJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Roadmap:KpiSchedule", roadmap.Value.KpiSchedule);
+            Schedule<RetentionJob>(RetentionJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Storage:RetentionSchedule", storage.Value.RetentionSchedule);
+            Schedule<SlaJob>(SlaJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Sla:Schedule", sla.Schedule);
             var watch = monitoring.Value;
-            Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ProbeSchedule);
-            Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ScrapeSchedule);
-            Schedule<RedisMonitorJob>(RedisMonitorJob.RecurringJobId, watch.Redis.Count > 0, job => job.RunAsync(CancellationToken.None), watch.ScrapeSchedule);
+            Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ProbeSchedule", watch.ProbeSchedule);
+            Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule);
+            Schedule<RedisMonitorJob>(RedisMonitorJob.RecurringJobId, watch.Redis.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule);
             return Task.CompletedTask;
         }
 
         /// <summary>A job with nothing to watch is removed, so a Collector sharing the database does not keep running it.</summary>
-        private void Schedule<T>(string id, bool wanted, System.Linq.Expressions.Expression<Func<T, Task>> call, string cron)
+        private void Schedule<T>(string id, bool wanted, System.Linq.Expressions.Expression<Func<T, Task>> call, string setting, string cron)
         {
-            if (wanted)
+            if (!wanted)
+            {
+                jobs.RemoveIfExists(id);
+                return;
+            }
+            try
             {
                 jobs.AddOrUpdate(id, call, cron);
             }
-            else
+            catch (ArgumentException error)
             {
-                jobs.RemoveIfExists(id);
+                throw new ConfigurationException($"{setting} '{cron}' is not a cron expression (5 fields, or 6 with seconds first): {error.Message}");
             }
         }
 

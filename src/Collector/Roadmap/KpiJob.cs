@@ -42,10 +42,10 @@ public sealed class KpiJob(
     /// <summary>Measures every KPI over the window ending at <paramref name="tick"/>; returns how many samples were new.</summary>
     public async Task<int> MeasureAsync(DateTimeOffset tick, CancellationToken cancellationToken)
     {
-        var window = KpiWindow.Ending(tick, options.Value.MeasurementWindow);
         var samples = new List<KpiSample>(KpiIds.Count);
         foreach (var kpi in KpiIds)
         {
+            var window = KpiWindow.Ending(tick, KnownKpis.All[kpi].MeasurementWindow ?? options.Value.MeasurementWindow);
             try
             {
                 samples.Add(new KpiSample(await calculator.MeasureAsync(kpi, window, cancellationToken)));

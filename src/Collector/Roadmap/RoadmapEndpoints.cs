@@ -51,13 +51,7 @@ internal static class RoadmapEndpoints
         }
         else
         {
-            var window = KpiWindow.Ending(now, length);
-            var series = new Dictionary<string, IReadOnlyList<KpiSample>>(StringComparer.Ordinal);
-            foreach (var kpi in roadmap.AllTargets.Select(t => t.Metric).Distinct(StringComparer.Ordinal))
-            {
-                series[kpi] = await kpis.GetSamplesAsync(kpi, window.From, window.To, MaxSamples, cancellationToken);
-            }
-            verdict = RoadmapEvaluator.EvaluateSeries(roadmap, window, series);
+            verdict = await RoadmapHistory.EvaluateAsync(roadmap, kpis, KpiWindow.Ending(now, length), cancellationToken);
         }
         var loadTests = await kpis.GetLoadTestsAsync(cancellationToken);
         var baselines = await kpis.GetBaselinesAsync(cancellationToken);

@@ -1,5 +1,8 @@
 using Observability.Collector.Hosting;
+using Observability.Collector.Sla;
+using Observability.Core.Alerting;
 using Observability.Core.Kpis;
+using Observability.Core.Sla;
 using Observability.Core.Roadmap;
 using Observability.Core.Storage;
 
@@ -49,11 +52,22 @@ public static class RoadmapHostingExtensions
         services.AddSingleton(roadmap);
         services.AddSingleton(kpis);
         services.AddSingleton(new CostModel(cost, roadmap));
-        services.AddSingleton<IIncidentHistory, NoIncidentHistory>();
+        services.AddSingleton<IIncidentStore>(provider => provider.GetRequiredService<ITelemetryStore>().Alerting);
+        services.AddSingleton<IIncidentHistory>(provider => provider.GetRequiredService<IIncidentStore>());
         services.AddSingleton<IKpiStore>(provider => provider.GetRequiredService<ITelemetryStore>().Kpis);
         services.AddSingleton<IKpiBaselines>(provider => provider.GetRequiredService<IKpiStore>());
         services.AddSingleton<KpiCalculator>();
         services.AddSingleton<KpiJob>();
+
+        var sla = builder.Configuration.GetSection(SlaOptions.Section).Get<SlaOptions>() ?? new SlaOptions();
+        if (sla.UptimeObjectivePercent is <= 0 or >= 100)
+        {
+            throw new ConfigurationException($"Sla:UptimeObjectivePercent {sla.UptimeObjectivePercent} must be above 0 and below 100");
+        }
+        services.AddSingleton(sla);
+        services.AddSingleton<ISlaStore>(provider => provider.GetRequiredService<ITelemetryStore>().Sla);
+        services.AddSingleton<SlaCalculator>();
+        services.AddSingleton<SlaJob>();
         return builder;
     }
 }

@@ -4,7 +4,11 @@ namespace Observability.Core.Roadmap;
 /// A KPI the roadmap can target: what is measured, in which unit, from which telemetry. <see cref="Units"/> lists
 /// the units a roadmap file may write a threshold in, each with its factor to <see cref="Unit"/>.
 /// </summary>
-public sealed record KpiDefinition(string Id, string Unit, string Description, IReadOnlyDictionary<string, double> Units)
+/// <param name="MeasurementWindow">
+/// The window each tick measures this KPI over when it is not the roadmap's measurement window: rare events (incidents,
+/// deployments) need days of history to have a value at all.
+/// </param>
+public sealed record KpiDefinition(string Id, string Unit, string Description, IReadOnlyDictionary<string, double> Units, TimeSpan? MeasurementWindow = null)
 {
     /// <summary>True for a change against a recorded baseline ("-50% from phase 1"); the target names the baseline's phase.</summary>
     public bool IsChange => Id.EndsWith("_change", StringComparison.Ordinal);
@@ -61,7 +65,7 @@ public static class KnownKpis
         new(DatabaseReadLatency, "ms", "p95 duration of database client spans that read (SELECT).", Milliseconds),
         new(ReplicationLag, "ms", "Largest replay lag of any monitored PostgreSQL replica.", Milliseconds),
         new(QueryP99, "ms", "p99 duration of database client spans.", Milliseconds),
-        new(DeploymentDuration, "min", "Longest deployment in the window, from deployment.* telemetry.", Minutes),
+        new(DeploymentDuration, "min", "Longest deployment in the window (the last day), from deployment.* telemetry.", Minutes, TimeSpan.FromDays(1)),
         new(ServiceLatencyP95, "ms", "Largest p95 of server spans over the services, per service.", Milliseconds),
         new(MessageThroughput, "msg/s", "Messages published per second (messaging metrics, else producer spans).", new Dictionary<string, double> { ["msg/s"] = 1 }),
         new(CacheHitRatio, "%", "Cache hits over hits and misses, from cache metrics or Redis INFO stats.", Percent),
@@ -69,12 +73,12 @@ public static class KnownKpis
         new(GlobalLatencyP95, "ms", "p95 of server spans over every region.", Milliseconds),
         new(RegionalLatencyP95, "ms", "Largest p95 of server spans within one cloud.region.", Milliseconds),
         new(Uptime, "%", "Share of synthetic probe checks that succeeded.", Percent),
-        new(Mttd, "min", "Mean time from impact start to detection over the incidents in the window.", Minutes),
-        new(Mttr, "min", "Mean time from detection to resolution over the incidents in the window.", Minutes),
+        new(Mttd, "min", "Mean time from impact start to detection over the incidents detected in the window (the last 30 days).", Minutes, TimeSpan.FromDays(30)),
+        new(Mttr, "min", "Mean time from detection to resolution over the incidents detected in the window (the last 30 days).", Minutes, TimeSpan.FromDays(30)),
         new(CostPerRequestChange, "%", "Infrastructure cost per request served, change against the recorded baseline.", Percent),
         new(CostPerUser, "USD/month", "Monthly infrastructure cost over monthly active users.", new Dictionary<string, double> { ["USD/month"] = 1 }),
-        new(DeploymentFrequency, "per day", "Deployments per day, from deployment.* telemetry.", new Dictionary<string, double> { ["per day"] = 1, ["per week"] = 1.0 / 7 }),
-        new(LeadTime, "h", "Median time from a change's commit to its deployment (deployment.lead_time).", Hours),
+        new(DeploymentFrequency, "per day", "Deployments per day over the last 7 days, from deployment.* telemetry.", new Dictionary<string, double> { ["per day"] = 1, ["per week"] = 1.0 / 7 }, TimeSpan.FromDays(7)),
+        new(LeadTime, "h", "Median time from a change's commit to its deployment over the last 7 days (deployment.lead_time).", Hours, TimeSpan.FromDays(7)),
         new(CostPerRequest, "USD", "Infrastructure cost over the window divided by the requests served in it.", new Dictionary<string, double> { ["USD"] = 1 }),
         new(DatabaseQueriesPerRequest, "queries", "Database statements per request served.", new Dictionary<string, double> { ["queries"] = 1 }),
     }.ToDictionary(kpi => kpi.Id, StringComparer.Ordinal);

@@ -19,6 +19,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>Alert states, silences, the webhook outbox and incidents in the same database.</summary>
     Alerting.IAlertingStore Alerting { get; }
 
+    /// <summary>Daily probe tallies and monthly SLA reports in the same database.</summary>
+    Sla.ISlaStore Sla { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

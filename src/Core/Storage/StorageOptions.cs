@@ -19,6 +19,13 @@ public sealed class StorageOptions
     /// <summary>Days 1-minute and 1-hour rollups are kept: long enough for monthly and yearly reports.</summary>
     [Range(1, 3650)]
     public int RollupRetentionDays { get; set; } = 400;
+
+    /// <summary>Days KPI samples and webhook delivery records are kept: long enough for a 30-day verdict and a monthly report.</summary>
+    [Range(1, 3650)]
+    public int KpiRetentionDays { get; set; } = 35;
+
+    /// <summary>Hangfire cron (UTC) of the retention pass; hourly by default.</summary>
+    public string RetentionSchedule { get; set; } = "7 * * * *";
 }
 
 public enum StorageProvider

@@ -123,6 +123,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
 
     public Observability.Core.Alerting.IAlertingStore Alerting => inner.Alerting;
 
+    public Observability.Core.Sla.ISlaStore Sla => inner.Sla;
+
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITelemetryStore));

@@ -40,6 +40,20 @@ public abstract class KpiStoreContract
     }
 
     [Fact]
+    public async Task Retention_removes_kpi_samples_older_than_their_own_cutoff()
+    {
+        await using var store = await OpenAsync();
+        var now = T0.AddDays(50);
+        await store.Kpis.AddSamplesAsync([Sample("p99", now.AddDays(-40), 1), Sample("p99", now.AddDays(-10), 2), Sample("p99", now.AddMinutes(-1), 3)], CancellationToken.None);
+
+        var results = await store.ApplyRetentionAsync(RetentionPolicy.For(new StorageOptions { RetentionDays = 7, KpiRetentionDays = 35 }, now), CancellationToken.None);
+
+        // Older than the raw retention (7 days) but within the KPI retention (35 days): kept.
+        Assert.Equal([2.0, 3.0], (await store.Kpis.GetSamplesAsync("p99", T0, now, 100, CancellationToken.None)).Select(s => s.Measurement.Value!.Value));
+        Assert.Equal(1, Assert.Single(results, r => r.Table == "kpi_samples").RowsDeleted);
+    }
+
+    [Fact]
     public async Task A_baseline_is_replaced_and_load_tests_are_kept()
     {
         await using var store = await OpenAsync();

@@ -127,5 +127,6 @@ internal static class PostgresSchema
         """ + SpanRollupSchema.Tables("bigint", "bytea", "text", partitioned: true),
         KpiTables.Schema("bigint", "double precision", "text"),
         AlertingTables.Schema("bigint", "double precision", "text"),
+        SlaTables.Schema("bigint", "text"),
     ];
 }

@@ -13,6 +13,11 @@ public sealed partial class PostgresTelemetryStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var cutoff in policy.Cutoffs)
         {
+            if (!cutoff.PartitionedByDay)
+            {
+                results.Add(new RetentionResult(cutoff.Table, await DeleteInChunksAsync(connection, cutoff, cancellationToken), []));
+                continue;
+            }
             var expired = new List<string>();
             await using (var list = new NpgsqlCommand("""
                 SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -44,6 +49,28 @@ public sealed partial class PostgresTelemetryStore
             results.Add(new RetentionResult(cutoff.Table, 0, expired));
         }
         return results;
+    }
+
+    private const int RetentionChunkRows = 5_000;
+
+    /// <summary>Rows of an unpartitioned table, a chunk per statement so no lock is held for long.</summary>
+    private static async Task<long> DeleteInChunksAsync(NpgsqlConnection connection, RetentionPolicy.TableCutoff cutoff, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        int chunk;
+        do
+        {
+            // Table and column names come from the policy's constants, never from input.
+            await using var command = new NpgsqlCommand($"""
+                DELETE FROM {cutoff.Table} WHERE ctid IN
+                    (SELECT ctid FROM {cutoff.Table} WHERE {cutoff.TimeColumn} < $1 LIMIT {RetentionChunkRows});
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = cutoff.CutoffUnixNanos });
+            chunk = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += chunk;
+        }
+        while (chunk == RetentionChunkRows);
+        return deleted;
     }
 
     /// <summary>The end of the UTC day a partition named {table}_yyyyMMdd holds, or null for any other name.</summary>

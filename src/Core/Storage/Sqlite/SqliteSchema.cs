@@ -108,5 +108,6 @@ internal static class SqliteSchema
         """ + SpanRollupSchema.Tables("INTEGER", "BLOB", "TEXT"),
         KpiTables.Schema("INTEGER", "REAL", "TEXT"),
         AlertingTables.Schema("INTEGER", "REAL", "TEXT"),
+        SlaTables.Schema("INTEGER", "TEXT"),
     ];
 }

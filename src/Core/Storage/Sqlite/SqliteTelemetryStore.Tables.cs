@@ -11,4 +11,7 @@ public sealed partial class SqliteTelemetryStore
 
     /// <summary>Alert states, silences, the webhook outbox and incidents in this database.</summary>
     public Alerting.IAlertingStore Alerting => field ??= new AlertingTables(Sql);
+
+    /// <summary>Daily probe tallies and monthly SLA reports in this database.</summary>
+    public Sla.ISlaStore Sla => field ??= new SlaTables(Sql);
 }
