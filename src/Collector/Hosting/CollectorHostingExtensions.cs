@@ -6,6 +6,7 @@ using Observability.Collector.Health;
 using Observability.Collector.Ingest;
 using Observability.Collector.Jobs;
 using Observability.Collector.Roadmap;
+using Observability.Collector.Security;
 using Observability.Collector.Sla;
 using Observability.Collector.Otlp;
 using Observability.Collector.Otlp.Grpc;
@@ -91,6 +92,7 @@ public static class CollectorHostingExtensions
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpGrpcReceiver>, OtlpGrpcMethodProvider>());
 
+        builder.AddApiTokens();
         builder.AddRoadmapEngine();
         builder.AddCollectorJobs();
         return builder;
@@ -105,6 +107,8 @@ public static class CollectorHostingExtensions
 
         app.UseRouting();
         app.UseListenerSeparation();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseMiddleware<GrpcRefusalCounter>();
         app.UseHttpMetrics(options => options.SetMetricFactory(Metrics.WithCustomRegistry(registry)));
 

@@ -1,6 +1,7 @@
 using Observability.Collector.Query;
 using Observability.Core.Kpis;
 using Observability.Core.Roadmap;
+using Observability.Core.Security;
 
 namespace Observability.Collector.Roadmap;
 
@@ -29,8 +30,8 @@ internal static class RoadmapEndpoints
         endpoints.MapGet("/api/roadmap", GetRoadmapAsync);
         endpoints.MapGet("/api/kpis", GetKpisAsync);
         endpoints.MapGet("/api/kpis/{id}", GetSeriesAsync);
-        endpoints.MapPost("/api/kpis/{id}/baseline", RecordBaselineAsync);
-        endpoints.MapPost("/api/roadmap/phases/{phase:int}/loadtests", AddLoadTestAsync);
+        endpoints.MapPost("/api/kpis/{id}/baseline", RecordBaselineAsync).RequireAuthorization(KnownPolicies.Operate);
+        endpoints.MapPost("/api/roadmap/phases/{phase:int}/loadtests", AddLoadTestAsync).RequireAuthorization(KnownPolicies.Operate);
         return endpoints;
     }
 
@@ -151,7 +152,7 @@ internal static class RoadmapEndpoints
     };
 
     /// <summary>Body of POST /api/kpis/{id}/baseline; every field optional.</summary>
-    private sealed record BaselineRequest(DateTimeOffset? From, DateTimeOffset? To, int? Phase, string? RecordedBy);
+    private sealed record BaselineRequest(DateTimeOffset? From, DateTimeOffset? To, int? Phase);
 
     private static async Task<IResult> RecordBaselineAsync(
         string id, HttpRequest request, KpiCalculator calculator, IKpiStore kpis, RoadmapDefinition roadmap, TimeProvider time, CancellationToken cancellationToken)
@@ -164,10 +165,10 @@ internal static class RoadmapEndpoints
         {
             return QueryJson.Error(StatusCodes.Status400BadRequest, $"'{id}' is itself a change; record the baseline of {KnownKpis.BaseOf(id)}");
         }
-        var body = await ReadAsync<BaselineRequest>(request, cancellationToken, empty: new BaselineRequest(null, null, null, null));
+        var body = await ReadAsync<BaselineRequest>(request, cancellationToken, empty: new BaselineRequest(null, null, null));
         if (body is null)
         {
-            return QueryJson.Error(StatusCodes.Status400BadRequest, "the body is not JSON of the form {\"from\",\"to\",\"phase\",\"recordedBy\"}");
+            return QueryJson.Error(StatusCodes.Status400BadRequest, "the body is not JSON of the form {\"from\",\"to\",\"phase\"}");
         }
         var to = body.To ?? time.GetUtcNow();
         var from = body.From ?? to - TimeSpan.FromHours(1);
@@ -184,13 +185,13 @@ internal static class RoadmapEndpoints
         {
             return QueryJson.Error(StatusCodes.Status409Conflict, $"{id} has no value from {from:O} to {to:O} to record: {measurement.NoDataReason}");
         }
-        var baseline = new KpiBaseline(id, value, time.GetUtcNow(), from, to, body.Phase, body.RecordedBy ?? "api");
+        var baseline = new KpiBaseline(id, value, time.GetUtcNow(), from, to, body.Phase, request.HttpContext.User.Identity?.Name ?? "api");
         await kpis.SetBaselineAsync(baseline, cancellationToken);
         return Results.Json(baseline, QueryJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Body of POST /api/roadmap/phases/{phase}/loadtests.</summary>
-    private sealed record LoadTestRequest(int? Users, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? Note, string? RecordedBy);
+    private sealed record LoadTestRequest(int? Users, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, string? Note);
 
     private static async Task<IResult> AddLoadTestAsync(int phase, HttpRequest request, RoadmapDefinition roadmap, IKpiStore kpis, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -214,7 +215,7 @@ internal static class RoadmapEndpoints
         }
         var record = new LoadTestRecord(
             "lt-" + Guid.NewGuid().ToString("N")[..12], phase, body!.Users!.Value, body.StartedAt!.Value, body.EndedAt!.Value,
-            body.Note ?? "", body.RecordedBy ?? "api", time.GetUtcNow());
+            body.Note ?? "", request.HttpContext.User.Identity?.Name ?? "api", time.GetUtcNow());
         await kpis.AddLoadTestAsync(record, cancellationToken);
         return Results.Json(record, QueryJson.Options, statusCode: StatusCodes.Status201Created);
     }

@@ -1,9 +1,12 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Observability.Collector.Hosting;
 using Observability.Collector.Ingest;
+using Observability.Core.Security;
 using Observability.Core.Storage;
 using Observability.Tests.Shared;
 
@@ -34,6 +37,20 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public IngestQueue Queue => _app.Services.GetRequiredService<IngestQueue>();
 
+    /// <summary>An API token per role, configured as Api:Tokens:test-&lt;role&gt; in every test host.</summary>
+    public static IReadOnlyDictionary<string, string> Tokens { get; } = KnownRoles.All.ToDictionary(role => role, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
+
+    /// <summary>A client of the API sending the token of <paramref name="role"/> (none when null).</summary>
+    public HttpClient ApiClient(string? role = KnownRoles.Admin)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (role is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens[role]);
+        }
+        return client;
+    }
+
     public static async Task<CollectorHost> StartAsync(
         TestStorage storage,
         IReadOnlyDictionary<string, string?>? settings = null,
@@ -49,6 +66,11 @@ public sealed class CollectorHost : IAsyncDisposable
             ["Collector:OtlpGrpcUrl"] = grpcUrl,
             ["Collector:OtlpHttpUrl"] = httpUrl,
         };
+        foreach (var (role, token) in Tokens)
+        {
+            configuration[$"Api:Tokens:test-{role.ToLowerInvariant()}:Token"] = token;
+            configuration[$"Api:Tokens:test-{role.ToLowerInvariant()}:Role"] = role;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;

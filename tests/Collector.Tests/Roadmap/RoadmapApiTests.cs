@@ -6,6 +6,7 @@ using Observability.Collector.Hosting;
 using Observability.Collector.Roadmap;
 using Observability.Collector.Tests.Infrastructure;
 using Observability.Collector.Tests.Query;
+using Observability.Core.Security;
 using Observability.Tests.Shared;
 
 namespace Observability.Collector.Tests.Roadmap;
@@ -95,13 +96,14 @@ public sealed class RoadmapApiTests
         using var storage = TestStorage.Sqlite();
         await using var host = await CollectorHost.StartAsync(storage);
         await SendServerSpansAsync(host);
-        using var http = new HttpClient { BaseAddress = new Uri(host.ApiUrl) };
+        using var http = host.ApiClient(KnownRoles.Sre);
 
-        var baseline = await http.PostAsJsonAsync("/api/kpis/response_time_p99/baseline", new { phase = 1, recordedBy = "sre" });
+        var baseline = await http.PostAsJsonAsync("/api/kpis/response_time_p99/baseline", new { phase = 1 });
         Assert.Equal(HttpStatusCode.Created, baseline.StatusCode);
         var recorded = await baseline.Content.ReadFromJsonAsync<JsonElement>();
         Assert.InRange(recorded.GetProperty("value").GetDouble(), 98, 100);
         Assert.Equal(1, recorded.GetProperty("phase").GetInt32());
+        Assert.Equal("test-sre", recorded.GetProperty("recordedBy").GetString());
 
         var noData = await http.PostAsync("/api/kpis/concurrent_users/baseline", null);
         Assert.Equal(HttpStatusCode.Conflict, noData.StatusCode);
@@ -140,5 +142,47 @@ public sealed class RoadmapApiTests
             CollectorHost.StartAsync(storage, new Dictionary<string, string?> { ["Roadmap:Path"] = file }));
 
         Assert.StartsWith($"Roadmap:Path: {file}:6:19: unknown metric 'p99'; accepted: concurrent_users,", error.Message);
+    }
+
+    [Fact]
+    public async Task Writes_need_a_token_whose_role_may_make_them()
+    {
+        using var storage = TestStorage.Sqlite();
+        await using var host = await CollectorHost.StartAsync(storage);
+        const string path = "/api/roadmap/phases/2/loadtests";
+        var now = DateTimeOffset.UtcNow;
+        var body = new { users = 100, startedAt = now.AddMinutes(-5), endedAt = now };
+
+        using var anonymous = host.ApiClient(role: null);
+        var refused = await anonymous.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Authorization: Bearer", await refused.Content.ReadAsStringAsync());
+
+        using var wrong = host.ApiClient(role: null);
+        wrong.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not-a-token");
+        var unknown = await wrong.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Contains("not one of Api:Tokens", await unknown.Content.ReadAsStringAsync());
+
+        using var executive = host.ApiClient(KnownRoles.Executive);
+        var forbidden = await executive.PostAsJsonAsync(path, body);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Contains("token 'test-executive' has the role Executive; POST /api/roadmap/phases/2/loadtests needs one of: SRE, Admin", await forbidden.Content.ReadAsStringAsync());
+        // Reads stay open to anyone who can reach the API.
+        Assert.Equal(HttpStatusCode.OK, (await executive.GetAsync("/api/roadmap")).StatusCode);
+
+        using var admin = host.ApiClient(KnownRoles.Admin);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync(path, body)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Api:Tokens:ci:Token", "short", "Api:Tokens:ci:Token must be at least 24 characters")]
+    [InlineData("Api:Tokens:ci:Role", "Root", "Api:Tokens:ci:Role 'Root' is not one of: Admin, SRE, OnCall, Executive")]
+    public async Task A_bad_token_setting_stops_the_collector_naming_it(string key, string value, string message)
+    {
+        using var storage = TestStorage.Sqlite();
+        var settings = new Dictionary<string, string?> { ["Api:Tokens:ci:Token"] = new string('x', 32), ["Api:Tokens:ci:Role"] = "SRE", [key] = value };
+        var error = await Assert.ThrowsAsync<Observability.Collector.Hosting.ConfigurationException>(() => CollectorHost.StartAsync(storage, settings));
+        Assert.Equal(message, error.Message);
     }
 }
