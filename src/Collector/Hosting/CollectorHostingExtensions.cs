@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Observability.Collector.Alerting;
 using Observability.Collector.Health;
 using Observability.Collector.Ingest;
 using Observability.Collector.Jobs;
@@ -94,6 +95,7 @@ public static class CollectorHostingExtensions
 
         builder.AddApiTokens();
         builder.AddRoadmapEngine();
+        builder.AddAlerting();
         builder.AddCollectorJobs();
         return builder;
     }
@@ -123,6 +125,7 @@ public static class CollectorHostingExtensions
         app.MapQueryApi();
         app.MapRoadmapApi();
         app.MapSlaApi();
+        app.MapAlertingApi();
         app.MapHealthEndpoints();
         return app;
     }

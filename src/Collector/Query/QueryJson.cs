@@ -37,5 +37,24 @@ internal static class QueryJson
         }
     }
 
+    /// <summary>The JSON body, <paramref name="empty"/> when there is none, or null when it is not JSON of that shape.</summary>
+    public static async Task<T?> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken, T? empty = null) where T : class
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return empty;
+        }
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<T>(text, Options);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     private sealed record ErrorResponse(string Error);
 }

@@ -165,7 +165,7 @@ internal static class RoadmapEndpoints
         {
             return QueryJson.Error(StatusCodes.Status400BadRequest, $"'{id}' is itself a change; record the baseline of {KnownKpis.BaseOf(id)}");
         }
-        var body = await ReadAsync<BaselineRequest>(request, cancellationToken, empty: new BaselineRequest(null, null, null));
+        var body = await QueryJson.ReadBodyAsync<BaselineRequest>(request, cancellationToken, empty: new BaselineRequest(null, null, null));
         if (body is null)
         {
             return QueryJson.Error(StatusCodes.Status400BadRequest, "the body is not JSON of the form {\"from\",\"to\",\"phase\"}");
@@ -199,7 +199,7 @@ internal static class RoadmapEndpoints
         {
             return QueryJson.Error(StatusCodes.Status404NotFound, $"phase {phase} is not a phase of the roadmap (1 to {roadmap.Phases[^1].Number})");
         }
-        var body = await ReadAsync<LoadTestRequest>(request, cancellationToken);
+        var body = await QueryJson.ReadBodyAsync<LoadTestRequest>(request, cancellationToken);
         string? problem = body switch
         {
             null => "the body is not JSON of the form {\"users\",\"startedAt\",\"endedAt\",\"note\"}",
@@ -218,24 +218,5 @@ internal static class RoadmapEndpoints
             body.Note ?? "", request.HttpContext.User.Identity?.Name ?? "api", time.GetUtcNow());
         await kpis.AddLoadTestAsync(record, cancellationToken);
         return Results.Json(record, QueryJson.Options, statusCode: StatusCodes.Status201Created);
-    }
-
-    /// <summary>The JSON body, <paramref name="empty"/> when there is none, or null when it is not JSON of that shape.</summary>
-    private static async Task<T?> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, T? empty = null) where T : class
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return empty;
-        }
-        try
-        {
-            return System.Text.Json.JsonSerializer.Deserialize<T>(text, QueryJson.Options);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

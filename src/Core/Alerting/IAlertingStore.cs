@@ -7,8 +7,14 @@ public interface IAlertStateStore
 {
     Task<IReadOnlyList<AlertInstance>> GetAlertsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Inserts or replaces alerts by fingerprint, and deletes the fingerprints given, in one transaction.</summary>
+    /// <summary>
+    /// Inserts or replaces alerts by fingerprint, and deletes the fingerprints given, in one transaction. An
+    /// acknowledgement stored meanwhile survives while the alert's episode (its FiringSince) is the same.
+    /// </summary>
     Task SaveAlertsAsync(IReadOnlyCollection<AlertInstance> alerts, IReadOnlyCollection<string> deleted, CancellationToken cancellationToken);
+
+    /// <summary>Acknowledges a firing alert not yet acknowledged; false when there is none such.</summary>
+    Task<bool> AcknowledgeAsync(string fingerprint, string by, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AlertGroupRecord>> GetGroupsAsync(CancellationToken cancellationToken);
 

@@ -138,14 +138,23 @@ internal sealed partial class AlertingTables(SqlExecutor sql) : IAlertingStore
                     annotations = excluded.annotations, state = excluded.state, active_since_unix_nano = excluded.active_since_unix_nano,
                     firing_since_unix_nano = excluded.firing_since_unix_nano, resolved_at_unix_nano = excluded.resolved_at_unix_nano,
                     value = excluded.value, evaluated_at_unix_nano = excluded.evaluated_at_unix_nano,
-                    impact_start_unix_nano = excluded.impact_start_unix_nano, acknowledged_by = excluded.acknowledged_by,
-                    acknowledged_at_unix_nano = excluded.acknowledged_at_unix_nano;
+                    impact_start_unix_nano = excluded.impact_start_unix_nano,
+                    acknowledged_by = CASE WHEN excluded.firing_since_unix_nano IS NOT DISTINCT FROM alert_states.firing_since_unix_nano
+                        THEN coalesce(excluded.acknowledged_by, alert_states.acknowledged_by) ELSE excluded.acknowledged_by END,
+                    acknowledged_at_unix_nano = CASE WHEN excluded.firing_since_unix_nano IS NOT DISTINCT FROM alert_states.firing_since_unix_nano
+                        THEN coalesce(excluded.acknowledged_at_unix_nano, alert_states.acknowledged_at_unix_nano) ELSE excluded.acknowledged_at_unix_nano END;
                 """, (IReadOnlyList<object?>)[
                     alert.Fingerprint, alert.RuleName, ToJson(new SortedDictionary<string, string>(alert.Labels.ToDictionary(), StringComparer.Ordinal)),
                     ToJson(new SortedDictionary<string, string>(alert.Annotations.ToDictionary(), StringComparer.Ordinal)),
                     alert.State.ToString().ToLowerInvariant(), Nanos(alert.ActiveSince), Nanos(alert.FiringSince), Nanos(alert.ResolvedAt),
                     alert.Value is { } value && double.IsFinite(value) ? value : null, UnixTime.Nanos(alert.EvaluatedAt), Nanos(alert.ImpactStart),
                     alert.AcknowledgedBy, Nanos(alert.AcknowledgedAt)]))], cancellationToken);
+
+    public async Task<bool> AcknowledgeAsync(string fingerprint, string by, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await sql.ExecuteAsync("""
+            UPDATE alert_states SET acknowledged_by = $2, acknowledged_at_unix_nano = $3
+            WHERE fingerprint = $1 AND state = 'firing' AND acknowledged_by IS NULL;
+            """, [fingerprint, by, UnixTime.Nanos(at)], cancellationToken) > 0;
 
     public async Task<IReadOnlyList<AlertGroupRecord>> GetGroupsAsync(CancellationToken cancellationToken) =>
         await sql.ReadAsync("SELECT receiver, group_key, state, updated_at_unix_nano FROM alert_groups ORDER BY receiver, group_key;", [],

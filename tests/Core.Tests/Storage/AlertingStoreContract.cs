@@ -32,9 +32,19 @@ public abstract class AlertingStoreContract
         await alerting.SaveAlertsAsync([acknowledged], ["b2"], None);
 
         var alert = Assert.Single(await alerting.GetAlertsAsync(None));
+        Assert.False(await alerting.AcknowledgeAsync("a1", "late", T0.AddSeconds(7), None));
         Assert.Equal((AlertState.Firing, T0.AddSeconds(5), "oncall", T0.AddSeconds(-40)), (alert.State, alert.FiringSince!.Value, alert.AcknowledgedBy, alert.ImpactStart!.Value));
         Assert.Equal(acknowledged.Labels.OrderBy(l => l.Key), alert.Labels.OrderBy(l => l.Key));
         Assert.Equal("errors above 5%", alert.Annotations["summary"]);
+
+        // An acknowledgement made between the evaluator's read and its write survives within the episode, not beyond.
+        var firing = Alert("c3", AlertState.Firing, T0);
+        await alerting.SaveAlertsAsync([firing], [], None);
+        Assert.True(await alerting.AcknowledgeAsync("c3", "oncall", T0.AddSeconds(1), None));
+        await alerting.SaveAlertsAsync([firing with { Value = 0.2 }], [], None);
+        Assert.Equal("oncall", (await alerting.GetAlertsAsync(None)).Single(a => a.Fingerprint == "c3").AcknowledgedBy);
+        await alerting.SaveAlertsAsync([firing with { FiringSince = T0.AddMinutes(30) }], [], None);
+        Assert.Null((await alerting.GetAlertsAsync(None)).Single(a => a.Fingerprint == "c3").AcknowledgedBy);
 
         await alerting.SaveGroupsAsync([new AlertGroupRecord("oncall", "{}:{service=\"a\"}", "{\"v\":1}", T0), new AlertGroupRecord("oncall", "{}:{service=\"b\"}", "{}", T0)], [], None);
         await alerting.SaveGroupsAsync([new AlertGroupRecord("oncall", "{}:{service=\"a\"}", "{\"v\":2}", T0.AddSeconds(1))], [("oncall", "{}:{service=\"b\"}")], None);
