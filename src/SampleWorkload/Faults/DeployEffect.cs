@@ -7,9 +7,10 @@ namespace Observability.SampleWorkload.Faults;
 /// <summary>
 /// deploy: a rolling restart of every instance of one service with the next patch version, one instance at a time
 /// so the others keep serving; emits the deployment span and log records. Ends when the rollout is done, or is cut
-/// short (status failed) when the fault's duration runs out first.
+/// short (status failed) when the fault's duration runs out first. With the change's commit time, a successful rollout
+/// also records its lead time (commit to running everywhere).
 /// </summary>
-internal sealed class DeployEffect(string id, string role, ServiceSupervisor supervisor, ILogger logger) : IFaultEffect
+internal sealed class DeployEffect(string id, string role, DateTimeOffset? committedAt, ServiceSupervisor supervisor, ILogger logger) : IFaultEffect
 {
     private readonly CancellationTokenSource _stop = new();
     private Task? _rollout;
@@ -38,7 +39,7 @@ internal sealed class DeployEffect(string id, string role, ServiceSupervisor sup
                 status = "failed";
                 logger.LogError(exception, "Deployment {DeploymentId} failed", id);
             }
-            FaultTelemetry.DeploymentEnded(logger, activity, id, service, version, status);
+            FaultTelemetry.DeploymentEnded(logger, activity, id, service, version, status, committedAt);
         }, CancellationToken.None);
         return Task.FromResult($"{service} {version} rolling out to {instances.Count} instance(s)");
     }

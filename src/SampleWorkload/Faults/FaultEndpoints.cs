@@ -19,7 +19,7 @@ internal static class FaultEndpoints
 
     public static WebApplication MapFaults(this WebApplication app)
     {
-        app.MapPost(KnownPaths.Faults, async (HttpRequest request, FaultService faults, CancellationToken cancellationToken) =>
+        app.MapPost(KnownPaths.Faults, async (HttpRequest request, FaultService faults, TimeProvider time, CancellationToken cancellationToken) =>
         {
             JsonElement body;
             try
@@ -30,7 +30,7 @@ internal static class FaultEndpoints
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "the body must be JSON such as {\"kind\":\"latency\",\"durationSeconds\":60}");
             }
-            var (parsed, error) = FaultRequest.Parse(body);
+            var (parsed, error) = FaultRequest.Parse(body, time.GetUtcNow());
             if (parsed is null)
             {
                 return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: error);

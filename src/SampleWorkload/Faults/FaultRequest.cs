@@ -19,8 +19,14 @@ internal sealed record FaultRequest
     /// <summary>Strength: added seconds (latency), fraction failed (errors), seconds each lock is held (db-slow).</summary>
     public double? Magnitude { get; init; }
 
+    /// <summary>deploy only: when the change being deployed was committed; its lead time is measured from here.</summary>
+    public DateTimeOffset? CommittedAt { get; init; }
+
+    /// <summary>A commit older than this is surely a mistake rather than a slow pipeline.</summary>
+    public static readonly TimeSpan MaxLeadTime = TimeSpan.FromDays(90);
+
     /// <summary>Reads and checks a request body; the error names the offending field.</summary>
-    public static (FaultRequest? Request, string? Error) Parse(JsonElement body)
+    public static (FaultRequest? Request, string? Error) Parse(JsonElement body, DateTimeOffset now)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -54,7 +60,24 @@ internal sealed record FaultRequest
             }
             magnitude = magnitudeElement.GetDouble();
         }
-        return (new FaultRequest { Kind = kindElement.GetString()!, DurationSeconds = duration, Target = target, Magnitude = magnitude }, null);
+        DateTimeOffset? committedAt = null;
+        if (body.TryGetProperty("committedAt", out var committedElement) && committedElement.ValueKind != JsonValueKind.Null)
+        {
+            if (kindElement.GetString() != FaultKinds.Deploy)
+            {
+                return (null, "committedAt applies to deploy only");
+            }
+            if (committedElement.ValueKind != JsonValueKind.String || !committedElement.TryGetDateTimeOffset(out var committed))
+            {
+                return (null, "committedAt must be an RFC 3339 time such as 2026-11-26T09:30:00Z");
+            }
+            if (committed > now || committed < now - MaxLeadTime)
+            {
+                return (null, $"committedAt must be in the past, at most {MaxLeadTime.TotalDays:0} days ago");
+            }
+            committedAt = committed;
+        }
+        return (new FaultRequest { Kind = kindElement.GetString()!, DurationSeconds = duration, Target = target, Magnitude = magnitude, CommittedAt = committedAt }, null);
     }
 }
 

@@ -195,7 +195,7 @@ internal sealed class FaultService(FaultContext context, HttpClient http, ILogge
                 {
                     return (null, requested, $"target of deploy must be a service name such as {KnownRoles.ServiceName(KnownRoles.Storefront)}, not one instance", StatusCodes.Status400BadRequest);
                 }
-                return (new DeployEffect(id, matched[0].Role, context.Supervisor, logger), requested, null, 0);
+                return (new DeployEffect(id, matched[0].Role, request.CommittedAt, context.Supervisor, logger), requested, null, 0);
             default:
                 if (request.Kind == FaultKinds.Errors && request.Magnitude is > 1)
                 {

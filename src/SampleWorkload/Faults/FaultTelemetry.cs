@@ -14,6 +14,11 @@ internal static class FaultTelemetry
         "deployment.duration", "s", "Time from a deployment's start to its end",
         advice: new System.Diagnostics.Metrics.InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
 
+    /// <summary>One observation per successful deployment with a known commit time, in seconds: the roadmap's lead time.</summary>
+    private static readonly System.Diagnostics.Metrics.Histogram<double> DeploymentLeadTime = WorkloadTelemetry.Meter.CreateHistogram<double>(
+        "deployment.lead_time", "s", "Time from a change's commit to its deployment finishing",
+        advice: new System.Diagnostics.Metrics.InstrumentAdvice<double> { HistogramBucketBoundaries = [600, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800] });
+
     /// <summary>A root span "fault.start" or "fault.end" with a "fault" event, and a log record, with the fault's attributes.</summary>
     public static void FaultBoundary(ILogger logger, FaultRecord fault, bool start)
     {
@@ -62,8 +67,13 @@ internal static class FaultTelemetry
     }
 
     /// <summary>Ends the deployment span with its outcome (succeeded or failed) and logs it.</summary>
-    public static void DeploymentEnded(ILogger logger, Activity? activity, string deploymentId, string service, string version, string status)
+    public static void DeploymentEnded(ILogger logger, Activity? activity, string deploymentId, string service, string version, string status, DateTimeOffset? committedAt)
     {
+        if (status == "succeeded" && committedAt is { } committed)
+        {
+            activity?.SetTag("deployment.lead_time_seconds", (DateTimeOffset.UtcNow - committed).TotalSeconds);
+            DeploymentLeadTime.Record((DateTimeOffset.UtcNow - committed).TotalSeconds, new KeyValuePair<string, object?>("service.name", service));
+        }
         activity?.SetTag("deployment.status", status);
         if (status != "succeeded")
         {

@@ -50,6 +50,9 @@ public sealed class FaultApiTests : IAsyncLifetime
     [InlineData("""{"kind":"latency","durationSeconds":60,"target":"billing"}""", "target must be one of storefront-api, storefront-api-1, got 'billing'")]
     [InlineData("""{"kind":"db-slow","durationSeconds":60,"target":"redis"}""", "target of db-slow can only be postgresql-primary (or left out), got 'redis'")]
     [InlineData("""{"kind":"errors","durationSeconds":60,"magnitude":-1}""", "magnitude must be a number above 0 and at most 60")]
+    [InlineData("""{"kind":"latency","durationSeconds":60,"committedAt":"2026-11-01T00:00:00Z"}""", "committedAt applies to deploy only")]
+    [InlineData("""{"kind":"deploy","durationSeconds":60,"committedAt":"yesterday"}""", "committedAt must be an RFC 3339 time")]
+    [InlineData("""{"kind":"deploy","durationSeconds":60,"committedAt":"2999-01-01T00:00:00Z"}""", "committedAt must be in the past, at most 90 days ago")]
     [InlineData("""not json""", "the body must be JSON")]
     public async Task A_bad_field_is_answered_400_naming_it(string body, string expected)
     {

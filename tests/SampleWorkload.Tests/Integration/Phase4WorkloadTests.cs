@@ -70,7 +70,7 @@ public sealed class Phase4WorkloadTests(Phase4Workload workload) : IClassFixture
             Assert.Contains("gateway-1", reporting);
         }
         foreach (var metric in new[] { "db.client.operation.duration", "cache.hits", "cache.misses", "messaging.client.sent.messages",
-            "messaging.client.consumed.messages", "app.sessions.active", "loadgen.virtual_users", "dotnet.process.cpu.count" })
+            "messaging.client.consumed.messages", "app.sessions.active", "app.users.monthly_active", "loadgen.virtual_users", "dotnet.process.cpu.count" })
         {
             await WorkloadUnderCollector.EventuallyAsync(async () =>
             {

@@ -80,7 +80,7 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
     {
         await StartAsync(phase: 2, maxInstances: 2);
 
-        using var started = await _http.PostAsJsonAsync("/faults", new { kind = "deploy", durationSeconds = 300 });
+        using var started = await _http.PostAsJsonAsync("/faults", new { kind = "deploy", durationSeconds = 300, committedAt = DateTimeOffset.UtcNow.AddHours(-2) });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         var failures = 0;
         var done = false;
@@ -96,6 +96,10 @@ public sealed class GatewayRoutingTests : IAsyncLifetime
         Assert.True(done);
         Assert.Equal(0, failures);
         Assert.All(await InstancesAsync(), instance => Assert.Equal("1.0.1", instance.Version));
+        // The change was committed two hours before: its lead time is recorded by the gateway that ran the rollout.
+        var gatewayMetrics = await _http.GetStringAsync("/metrics");
+        Assert.Contains("deployment_lead_time_seconds_count{", gatewayMetrics);
+        Assert.Matches(@"deployment_lead_time_seconds_sum\{[^}]*\} 72\d\d(\.\d+)?", gatewayMetrics);
     }
 
     [Fact]

@@ -170,6 +170,11 @@ public sealed class StorefrontApiTests(ServicesFixture servers) : IAsyncLifetime
         var before = ActiveSessions();
         var token = await LoginAsync(_client, "user-99", servers.UserPassword);
         Assert.Equal(before + 1, ActiveSessions());
+        // Signing in again is a second session of the same monthly active user.
+        var monthly = Gauge("app.users.monthly_active");
+        Assert.InRange(monthly, 1, long.MaxValue);
+        await SendAsync(_client, Signed(HttpMethod.Post, "/api/logout", await LoginAsync(_client, "user-99", servers.UserPassword)));
+        Assert.Equal(monthly, Gauge("app.users.monthly_active"));
         await SendAsync(_client, Signed(HttpMethod.Post, "/api/logout", token));
         Assert.Equal(before, ActiveSessions());
     }
@@ -184,13 +189,15 @@ public sealed class StorefrontApiTests(ServicesFixture servers) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
     }
 
-    private static long ActiveSessions()
+    private static long ActiveSessions() => Gauge("app.sessions.active");
+
+    private static long Gauge(string name)
     {
         long value = -1;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, meters) =>
         {
-            if (instrument.Meter.Name == WorkloadTelemetry.SourceName && instrument.Name == "app.sessions.active")
+            if (instrument.Meter.Name == WorkloadTelemetry.SourceName && instrument.Name == name)
             {
                 meters.EnableMeasurementEvents(instrument);
             }

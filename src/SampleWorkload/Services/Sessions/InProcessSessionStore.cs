@@ -6,6 +6,17 @@ namespace Observability.SampleWorkload.Services.Sessions;
 internal sealed class InProcessSessionStore(TimeProvider clock) : ISessionStore
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSignIn = new(StringComparer.Ordinal);
+
+    /// <summary>Users who signed in to this process over the last 30 days (it forgets them when it restarts).</summary>
+    public long MonthlyActiveUsers
+    {
+        get
+        {
+            var since = clock.GetUtcNow().AddDays(-SessionTokens.MonthlyActiveDays);
+            return _lastSignIn.Values.LongCount(at => at > since);
+        }
+    }
 
     public long ActiveCount
     {
@@ -32,6 +43,7 @@ internal sealed class InProcessSessionStore(TimeProvider clock) : ISessionStore
     {
         var token = SessionTokens.NewToken();
         _sessions[token] = new Session(user, clock.GetUtcNow() + SessionTokens.SlidingExpiry);
+        _lastSignIn[user] = clock.GetUtcNow();
         return Task.FromResult(token);
     }
 

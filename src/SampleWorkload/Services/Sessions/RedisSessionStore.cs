@@ -5,7 +5,8 @@ namespace Observability.SampleWorkload.Services.Sessions;
 
 /// <summary>
 /// Phase 2's sessions: in Redis, so any storefront instance serves any signed-in user. A sorted set of expiry times
-/// beside the session keys lets the active-session gauge count live sessions without scanning keys.
+/// beside the session keys lets the active-session gauge count live sessions without scanning keys; a HyperLogLog per
+/// day of the users who signed in gives the monthly active users (the union of the last 30 days) in constant memory.
 /// </summary>
 internal sealed class RedisSessionStore(IConnectionMultiplexer redis, TimeProvider clock, ILogger<RedisSessionStore> logger)
     : BackgroundService, ISessionStore
@@ -13,8 +14,11 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, TimeProvid
     private static readonly RedisKey Expiries = "sessions:expiry";
     private static readonly TimeSpan CountInterval = TimeSpan.FromSeconds(5);
     private long _activeCount;
+    private long _monthlyActive;
 
     public long ActiveCount => Interlocked.Read(ref _activeCount);
+
+    public long MonthlyActiveUsers => Interlocked.Read(ref _monthlyActive);
 
     public async Task<string> CreateAsync(string user, CancellationToken cancellationToken)
     {
@@ -22,6 +26,9 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, TimeProvid
         var database = redis.GetDatabase();
         var set = database.StringSetAsync(Key(token), user, SessionTokens.SlidingExpiry);
         var expiry = database.SortedSetAddAsync(Expiries, token, ExpiryScore());
+        var today = UsersOn(clock.GetUtcNow());
+        database.HyperLogLogAdd(today, user, CommandFlags.FireAndForget);
+        database.KeyExpire(today, TimeSpan.FromDays(SessionTokens.MonthlyActiveDays + 1), CommandFlags.FireAndForget);
         await Task.WhenAll(set, expiry);
         return token;
     }
@@ -55,6 +62,9 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, TimeProvid
                 var database = redis.GetDatabase();
                 await database.SortedSetRemoveRangeByScoreAsync(Expiries, double.NegativeInfinity, clock.GetUtcNow().ToUnixTimeMilliseconds());
                 Interlocked.Exchange(ref _activeCount, await database.SortedSetLengthAsync(Expiries));
+                var now = clock.GetUtcNow();
+                RedisKey[] days = [.. Enumerable.Range(0, SessionTokens.MonthlyActiveDays).Select(back => UsersOn(now.AddDays(-back)))];
+                Interlocked.Exchange(ref _monthlyActive, await database.HyperLogLogLengthAsync(days));
             }
             catch (Exception e) when (RedisConnection.IsOutage(e))
             {
@@ -67,4 +77,6 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis, TimeProvid
     private double ExpiryScore() => (clock.GetUtcNow() + SessionTokens.SlidingExpiry).ToUnixTimeMilliseconds();
 
     private static RedisKey Key(string token) => "session:" + token;
+
+    private static RedisKey UsersOn(DateTimeOffset day) => "users:signed-in:" + day.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

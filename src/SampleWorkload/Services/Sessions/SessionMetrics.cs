@@ -4,7 +4,7 @@ using Observability.SampleWorkload.Shared;
 namespace Observability.SampleWorkload.Services.Sessions;
 
 /// <summary>
-/// The app.sessions.active gauge. One instrument per process observing every session store in it (a process has one;
+/// The app.sessions.active and app.users.monthly_active gauges. One instrument per process observing every session store in it (a process has one;
 /// tests host several services in one process). With Redis every instance sees the same shared count: aggregate with max.
 /// </summary>
 internal static class SessionMetrics
@@ -15,6 +15,9 @@ internal static class SessionMetrics
     {
         WorkloadTelemetry.Meter.CreateObservableGauge(
             "app.sessions.active", () => Stores.Keys.Sum(store => store.ActiveCount), "{session}", "Signed-in sessions that have not expired.");
+        WorkloadTelemetry.Meter.CreateObservableGauge(
+            "app.users.monthly_active", () => Stores.Keys.Select(store => store.MonthlyActiveUsers).DefaultIfEmpty(0).Max(), "{user}",
+            "Distinct users who signed in over the last 30 days.");
     }
 
     public static void Observe(ISessionStore store) => Stores[store] = true;
