@@ -80,6 +80,14 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
     private string _userPassword = "";
     private readonly System.Diagnostics.Stopwatch _clock = new();
 
+    /// <summary>The OpenTelemetry SDK's export intervals (milliseconds) every process of the workload starts with.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ExportIntervals = new Dictionary<string, string>
+    {
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "1000",
+        ["OTEL_BLRP_SCHEDULE_DELAY"] = "1000",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "10000",
+    };
+
     private string PostgresFolder => Path.Combine(options.DataFolder, "pg");
 
     private string RedisFolder => Path.Combine(options.DataFolder, "redis");
@@ -89,6 +97,15 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         _clock.Start();
         // Every child inherits the endpoint; the gateway's own SDK reads it from here too.
         Environment.SetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT", options.OtlpEndpoint);
+        // Live numbers within seconds: the SDK's defaults (spans and logs every 5 s, metrics every 60 s) would hold a fault
+        // back from the dashboard and the alerts. Settings given by the user win.
+        foreach (var (name, value) in ExportIntervals)
+        {
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
         Environment.SetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES",
             $"service.instance.id=gateway-1,service.version=1.0.0,deployment.environment.name=sample,workload.phase={options.Phase}");
         Directory.CreateDirectory(options.DataFolder);
