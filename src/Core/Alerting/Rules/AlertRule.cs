@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Observability.Core.Alerting.Slo;
 using Observability.Core.Roadmap;
 
@@ -47,11 +48,23 @@ public sealed record AlertRule
     /// <summary>True when <paramref name="value"/> breaks the rule: the comparator holds against the threshold.</summary>
     public bool IsBreachedBy(double value) => Comparator.Holds(value, Threshold);
 
-    /// <summary>"error_ratio of service over 30s > 0.05", for the rules API and logs.</summary>
-    public string Describe() => $"{Condition.Describe()} over {AlertDurations.Format(Window)} {Comparator.Symbol()} {Threshold:0.#####} for {AlertDurations.Format(For)}";
+    /// <summary>"error_ratio of each service over 30s > 0.05 for 10s", for the rules API and logs.</summary>
+    public string Describe()
+    {
+        var threshold = Threshold.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture);
+        var holds = For > TimeSpan.Zero ? $" for {AlertDurations.Format(For)}" : "";
+        return Condition is SloBurnCondition burn
+            ? $"burn rate of SLO {burn.Slo.Name} {Comparator.Symbol()} {threshold} over both {AlertDurations.Format(burn.LongWindow)} and {AlertDurations.Format(burn.ShortWindow)}{holds}"
+            : $"{Condition.Describe()} over {AlertDurations.Format(Window)} {Comparator.Symbol()} {threshold}{holds}";
+    }
 }
 
-/// <summary>What a rule measures: one series, or one per service or label set.</summary>
+/// <summary>What a rule measures: one series, or one per service or label set. JSON names the kind as the rules file does.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(KpiCondition), "kpi")]
+[JsonDerivedType(typeof(RedCondition), "red")]
+[JsonDerivedType(typeof(MetricCondition), "metric")]
+[JsonDerivedType(typeof(SloBurnCondition), "slo_burn")]
 public abstract record AlertCondition
 {
     public abstract string Describe();
@@ -64,6 +77,7 @@ public sealed record KpiCondition(string KpiId) : AlertCondition
 }
 
 /// <summary>A RED signal from the span rollups: error ratio (0..1), rate (requests/s) or a percentile (ms).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RedSignal>))]
 public enum RedSignal
 {
     ErrorRatio,
@@ -136,9 +150,17 @@ public static class KnownAlertLabels
     public const string Target = "target";
     public const string Kpi = "kpi";
     public const string Slo = "slo";
+}
 
-    /// <summary>The annotation that carries why a series had no data at the last evaluation.</summary>
-    public const string NoDataAnnotation = "no_data";
+/// <summary>Annotation names with a meaning: Alertmanager's conventions, and the one the state machine writes.</summary>
+public static class KnownAlertAnnotations
+{
+    public const string Summary = "summary";
+    public const string Description = "description";
+    public const string RunbookUrl = "runbook_url";
+
+    /// <summary>Why the series had no data at the last evaluation; absent when it had.</summary>
+    public const string NoData = "no_data";
 }
 
 /// <summary>Severities: <c>page</c> wakes someone up and opens an incident, <c>ticket</c> waits for working hours, <c>info</c> is for the record.</summary>

@@ -288,7 +288,8 @@ public static partial class AlertRulesLoader
             {
                 throw Error(objectiveNode, $"objective {objective.ToString(CultureInfo.InvariantCulture)} is not in (0, 1); accepted: a share between 0 and 1, e.g. 0.999 for 99.9%");
             }
-            return new SloDefinition(name, service, ReadIndicator(Required(node, "indicator")), objective, ReadTimeWindow(Required(node, "window")));
+            return new SloDefinition(name, service, ReadIndicator(Required(node, "indicator")), objective, ReadTimeWindow(Required(node, "window")),
+                Optional(node, "description") is { } description ? Text(description, "description") : null);
         }
 
         private SloTimeWindow ReadTimeWindow(YamlNode node)

@@ -91,6 +91,30 @@ public static class AlertStateMachine
         return new AlertTransitionResult(current, deleted, transitions);
     }
 
+    /// <summary>
+    /// Winds down the alerts of rules no longer evaluated (removed from the file, or a default replaced): a firing alert
+    /// resolves now, so its receivers hear that it ended; a pending one goes away; a resolved one is kept until its
+    /// retention ends, as any resolved alert. Pass the ids of every rule evaluated and every stored alert.
+    /// </summary>
+    public static AlertTransitionResult RetireOrphans(IReadOnlyCollection<string> ruleIds, IReadOnlyList<AlertInstance> alerts, DateTimeOffset now)
+    {
+        var known = ruleIds.ToHashSet(StringComparer.Ordinal);
+        var current = new List<AlertInstance>();
+        var deleted = new List<string>();
+        var transitions = new List<AlertTransition>();
+        foreach (var alert in alerts.Where(a => !known.Contains(a.RuleName)))
+        {
+            var next = alert.State switch
+            {
+                AlertState.Firing => alert with { State = AlertState.Resolved, ActiveSince = null, ResolvedAt = now, EvaluatedAt = now },
+                AlertState.Resolved => alert,
+                _ => null,
+            };
+            Record(alert, next, alert.Fingerprint, now, current, deleted, transitions);
+        }
+        return new AlertTransitionResult(current, deleted, transitions);
+    }
+
     /// <summary>An alert's labels: the series', then the rule's (which win), then alertname.</summary>
     public static IReadOnlyDictionary<string, string> LabelsOf(AlertRule rule, IReadOnlyDictionary<string, string> seriesLabels)
     {
@@ -212,7 +236,7 @@ public static class AlertStateMachine
         }
         if (noDataReason is not null)
         {
-            annotations[KnownAlertLabels.NoDataAnnotation] = noDataReason;
+            annotations[KnownAlertAnnotations.NoData] = noDataReason;
         }
         return annotations;
     }

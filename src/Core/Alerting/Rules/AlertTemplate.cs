@@ -29,11 +29,12 @@ public static partial class AlertTemplate
         return null;
     }
 
-    /// <summary>Up to four significant digits: 0.05123 → "0.05123", 412.3456 → "412.3", no value → "no data".</summary>
+    /// <summary>Whole numbers as they are, others to four significant digits but never in E notation: 0.05123 → "0.05123", 412.3456 → "412.3", 12345.6 → "12346", no value → "no data".</summary>
     public static string FormatValue(double? value) => value switch
     {
         null => "no data",
-        { } v when v == Math.Floor(v) && Math.Abs(v) < 1e15 => v.ToString("0", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 1000 || v == Math.Floor(v) => Math.Round(v).ToString("0", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) < 1e-4 => v.ToString("0.##########", CultureInfo.InvariantCulture),
         { } v => v.ToString("G4", CultureInfo.InvariantCulture),
     };
 

@@ -87,8 +87,8 @@ public static class DefaultAlertRules
         },
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["summary"] = $"Phase {phase.Number} target missed: {target.Text}",
-            ["description"] = $"{target.Metric} is {{{{ $value }}}} {target.Unit} over the last {AlertDurations.Format(window)}; " +
+            [KnownAlertAnnotations.Summary] = $"Phase {phase.Number} target missed: {target.Text}",
+            [KnownAlertAnnotations.Description] = $"{target.Metric} is {{{{ $value }}}} {target.Unit} over the last {AlertDurations.Format(window)}; " +
                 $"phase {phase.Number} ({phase.Name}) targets {target.Describe()}.",
         },
     };
@@ -104,8 +104,8 @@ public static class DefaultAlertRules
         Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [KnownAlertLabels.Severity] = KnownSeverities.Page },
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["summary"] = "{{ $labels.service }}: error ratio {{ $value }} over 30s (above 0.05)",
-            ["description"] = "More than 5% of the entry spans (server and consumer) of {{ $labels.service }} ended in error over the last 30 seconds.",
+            [KnownAlertAnnotations.Summary] = "{{ $labels.service }}: error ratio {{ $value }} over 30s (above 0.05)",
+            [KnownAlertAnnotations.Description] = "More than 5% of the entry spans (server and consumer) of {{ $labels.service }} ended in error over the last 30 seconds.",
         },
     };
 
@@ -124,8 +124,8 @@ public static class DefaultAlertRules
         },
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["summary"] = $"{{{{ $labels.service }}}}: p99 {{{{ $value }}}} ms over 1m, target {target.Describe()}",
-            ["description"] = $"The p99 duration of the entry spans of {{{{ $labels.service }}}} over the last minute misses the roadmap's target ({target.Text}).",
+            [KnownAlertAnnotations.Summary] = $"{{{{ $labels.service }}}}: p99 {{{{ $value }}}} ms over 1m, target {target.Describe()}",
+            [KnownAlertAnnotations.Description] = $"The p99 duration of the entry spans of {{{{ $labels.service }}}} over the last minute misses the roadmap's target ({target.Text}).",
         },
     };
 }

@@ -46,8 +46,8 @@ public static class SloAlertRules
             },
             Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["summary"] = $"SLO {slo.Name} is burning its error budget {{{{ $value }}}}× too fast over {windows} (alert above {factor:0.##}×)",
-                ["description"] = $"{slo.Indicator.Describe()} of {slo.Service}, objective {slo.Objective * 100:0.###}% over the {slo.TimeWindow.Describe()}. " +
+                [KnownAlertAnnotations.Summary] = $"SLO {slo.Name} is burning its error budget {{{{ $value }}}}× too fast over {windows} (alert above {factor:0.##}×)",
+                [KnownAlertAnnotations.Description] = $"{slo.Indicator.Describe()} of {slo.Service}, objective {slo.Objective * 100:0.###}% over the {slo.TimeWindow.Describe()}. " +
                     $"At {factor:0.##}× the whole budget lasts {Lasting(slo, factor)}.",
             },
         };

@@ -1,16 +1,22 @@
+using System.Text.Json.Serialization;
+
 namespace Observability.Core.Alerting.Slo;
 
 /// <summary>
 /// A service level objective in the OpenSLO style: of the events its <see cref="Indicator"/> counts for
 /// <see cref="Service"/>, at least <see cref="Objective"/> (e.g. 0.999) are good over <see cref="TimeWindow"/>.
 /// </summary>
-public sealed record SloDefinition(string Name, string Service, SloIndicator Indicator, double Objective, SloTimeWindow TimeWindow)
+public sealed record SloDefinition(string Name, string Service, SloIndicator Indicator, double Objective, SloTimeWindow TimeWindow, string? Description = null)
 {
     /// <summary>The share of events allowed to be bad: 1 − objective.</summary>
     public double ErrorBudget => 1 - Objective;
 }
 
-/// <summary>How an SLO counts good and total events.</summary>
+/// <summary>How an SLO counts good and total events. JSON names the kind as the alerts file does.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(AvailabilityIndicator), "availability")]
+[JsonDerivedType(typeof(LatencyIndicator), "latency")]
+[JsonDerivedType(typeof(RatioIndicator), "ratio")]
 public abstract record SloIndicator
 {
     public abstract string Describe();

@@ -66,6 +66,18 @@ public sealed partial class AlertRulesLoaderTests
     }
 
     [Fact]
+    public void Rules_describe_themselves_and_serialize_with_their_condition_kind()
+    {
+        var file = AlertRulesLoader.Parse(DocumentedExample(), File);
+
+        Assert.Equal("error_ratio of storefront operation 'POST /checkout' over 1m > 0.02 for 30s", file.Rules[0].Describe());
+        Assert.Equal("burn rate of SLO orders-processed > 14.4 over both 1h and 5m", file.Rules[4].Describe());
+        var json = System.Text.Json.JsonSerializer.Serialize(file.Rules[0]);
+        Assert.Contains("\"Condition\":{\"kind\":\"red\",\"Signal\":\"ErrorRatio\"", json);
+        Assert.Contains("\"kind\":\"ratio\"", System.Text.Json.JsonSerializer.Serialize(file.Rules[4]));
+    }
+
+    [Fact]
     public void An_empty_file_has_no_rules_and_no_slos()
     {
         var file = AlertRulesLoader.Parse("", File);

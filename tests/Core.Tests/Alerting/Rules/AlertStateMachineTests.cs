@@ -132,20 +132,20 @@ public sealed class AlertStateMachineTests
         Assert.Empty(Step(rule, 40, noSpans).Transitions);
         Assert.Equal(AlertState.Pending, Only.State);
         Assert.Null(Only.Value);
-        Assert.Equal("no entry spans of shop between ...", Only.Annotations[KnownAlertLabels.NoDataAnnotation]);
+        Assert.Equal("no entry spans of shop between ...", Only.Annotations[KnownAlertAnnotations.NoData]);
         Assert.Equal("shop: error ratio no data", Only.Annotations["summary"]);
 
         // Data again and still bad: 40 s since ActiveSince ≥ 20 s, so it fires; the no-data note is gone.
         Step(rule, 50, ConditionResult.Measured(Shop, 0.2));
         Assert.Equal(AlertState.Firing, Only.State);
-        Assert.False(Only.Annotations.ContainsKey(KnownAlertLabels.NoDataAnnotation));
+        Assert.False(Only.Annotations.ContainsKey(KnownAlertAnnotations.NoData));
 
         // Firing, then the service stops reporting altogether (its series is missing): still firing, not resolved.
         var missing = Step(rule, 60);
         Assert.Empty(missing.Transitions);
         Assert.Empty(missing.Deleted);
         Assert.Equal(AlertState.Firing, Only.State);
-        Assert.Equal("the series was missing from this evaluation", Only.Annotations[KnownAlertLabels.NoDataAnnotation]);
+        Assert.Equal("the series was missing from this evaluation", Only.Annotations[KnownAlertAnnotations.NoData]);
 
         // Only a measured recovery resolves it.
         Step(rule, 70, ConditionResult.Measured(Shop, 0.0));
@@ -248,5 +248,47 @@ public sealed class AlertStateMachineTests
         {
             ["alertname"] = "HighErrorRatio", ["service"] = "from-rule", ["severity"] = "page", ["zone"] = "a",
         }, labels);
+    }
+
+    [Fact]
+    public void Alerts_of_a_removed_rule_resolve_then_go_away()
+    {
+        var rule = ErrorRule(TimeSpan.Zero);
+        Step(rule, 0, ConditionResult.Measured(Series("shop"), 0.2));
+        var pendingRule = ErrorRule(TimeSpan.FromMinutes(5)) with { Name = "Slow" };
+        var pending = AlertStateMachine.Advance(pendingRule, [ConditionResult.Measured(Shop, 0.2)], [], T0).Current;
+        _alerts = [.. _alerts, .. pending];
+
+        // Both rules are gone from the file: the firing alert resolves (receivers hear it ended), the pending one is dropped.
+        var retired = AlertStateMachine.RetireOrphans(["SomeOtherRule"], _alerts, T0.AddSeconds(30));
+
+        var resolved = Assert.Single(retired.Current);
+        Assert.Equal((AlertState.Resolved, T0.AddSeconds(30)), (resolved.State, resolved.ResolvedAt));
+        Assert.Equal(pending.Single().Fingerprint, Assert.Single(retired.Deleted));
+        Assert.Equal(
+            [(AlertState.Firing, AlertState.Resolved), (AlertState.Pending, AlertState.Inactive)],
+            retired.Transitions.Select(t => (t.From, t.To)));
+
+        // 15 minutes later the resolved one is deleted too.
+        var later = AlertStateMachine.RetireOrphans([], retired.Current, T0.AddSeconds(30 + 15 * 60));
+        Assert.Empty(later.Current);
+        Assert.Equal(resolved.Fingerprint, Assert.Single(later.Deleted));
+    }
+
+    [Theory]
+    [InlineData(0.0825, "0.0825")]
+    [InlineData(412.3456, "412.3")]
+    [InlineData(300.0, "300")]
+    [InlineData(12345.6, "12346")]
+    [InlineData(0.0000123, "0.0000123")]
+    [InlineData(null, "no data")]
+    public void Values_render_plainly(double? value, string text) => Assert.Equal(text, AlertTemplate.FormatValue(value));
+
+    [Fact]
+    public void Templates_render_labels_and_leave_missing_labels_empty()
+    {
+        var labels = new Dictionary<string, string> { ["service"] = "shop", ["service.name"] = "shop-svc" };
+
+        Assert.Equal("shop/shop-svc/ at 0.5", AlertTemplate.Render("{{ $labels.service }}/{{$labels.service.name}}/{{ $labels.team }} at {{ $value }}", 0.5, labels));
     }
 }
