@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Observability.Core.Alerting.Slo;
 using Observability.Core.Roadmap;
@@ -51,7 +52,7 @@ public sealed record AlertRule
     /// <summary>"error_ratio of each service over 30s > 0.05 for 10s", for the rules API and logs.</summary>
     public string Describe()
     {
-        var threshold = Threshold.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture);
+        var threshold = Threshold.ToString("0.#####", CultureInfo.InvariantCulture);
         var holds = For > TimeSpan.Zero ? $" for {AlertDurations.Format(For)}" : "";
         return Condition is SloBurnCondition burn
             ? $"burn rate of SLO {burn.Slo.Name} {Comparator.Symbol()} {threshold} over both {AlertDurations.Format(burn.LongWindow)} and {AlertDurations.Format(burn.ShortWindow)}{holds}"
