@@ -26,7 +26,7 @@ public sealed class AlertConditionEvaluator(
     public async Task<IReadOnlyList<ConditionResult>> EvaluateAsync(AlertRule rule, DateTimeOffset now, CancellationToken cancellationToken) => rule.Condition switch
     {
         KpiCondition kpi => [await KpiAsync(kpi, KpiWindow.Ending(now, rule.Window), cancellationToken)],
-        RedCondition red => await RedAsync(red, now - rule.Window, now, cancellationToken),
+        RedCondition red => await RedAsync(rule, red, now - rule.Window, now, cancellationToken),
         MetricCondition metric => await MetricAsync(metric, now - rule.Window, now, cancellationToken),
         SloBurnCondition burn => [await BurnAsync(burn, now, cancellationToken)],
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Condition, "unknown condition"),
@@ -40,25 +40,25 @@ public sealed class AlertConditionEvaluator(
             : ConditionResult.NoData(NoLabels, measurement.NoDataReason ?? $"{condition.KpiId} has no value {window.Describe()}");
     }
 
-    /// <summary>Entry spans per service (or of the one service named), read from the coarsest rollups that cover the window.</summary>
-    private async Task<IReadOnlyList<ConditionResult>> RedAsync(RedCondition condition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Entry spans per service (or of the one service named), read from the coarsest rollups that cover the window.
+    /// Each series' <see cref="ConditionResult.ImpactStart"/> is the start of the first rollup bucket in the window that
+    /// breaks the rule on its own: the first bad sample, which the alert's episode dates its impact from.
+    /// </summary>
+    private async Task<IReadOnlyList<ConditionResult>> RedAsync(AlertRule rule, RedCondition condition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var byService = new SortedDictionary<string, (long Requests, long Errors, LatencySketch Durations)>(StringComparer.Ordinal);
+        var byService = new SortedDictionary<string, RedAccumulator>(StringComparer.Ordinal);
         foreach (var segment in RollupCover.Segments(UnixTime.Nanos(from), UnixTime.Nanos(to)))
         {
             var rows = await rollups.GetSpanRollupsAsync(new SpanRollupQuery(
                 segment.Resolution, segment.FromUnixNanos, segment.ToUnixNanos, condition.Service, condition.Operation, RedQueryService.DefaultKinds), cancellationToken);
             foreach (var row in rows)
             {
-                var service = row.Key.ServiceName;
-                var (requests, errors, durations) = byService.TryGetValue(service, out var found)
-                    ? found
-                    : (0, 0, new LatencySketch(maxScale: SpanRollup.SketchMaxScale));
-                if (IsPercentile(condition.Signal))
+                if (!byService.TryGetValue(row.Key.ServiceName, out var accumulator))
                 {
-                    row.MergeDurationsInto(durations);
+                    byService[row.Key.ServiceName] = accumulator = new RedAccumulator(rule, condition.Signal);
                 }
-                byService[service] = (requests + row.RequestCount, errors + row.ErrorCount, durations);
+                accumulator.Add(row, segment.Resolution.Width);
             }
         }
 
@@ -74,32 +74,15 @@ public sealed class AlertConditionEvaluator(
         }
         return [.. byService.Select(pair =>
         {
-            var (requests, errors, durations) = pair.Value;
             var labels = ServiceLabels(pair.Key);
-            double? value = condition.Signal switch
-            {
-                RedSignal.Rate => requests / window.Length.TotalSeconds,
-                RedSignal.ErrorRatio => requests == 0 ? null : (double)errors / requests,
-                _ => durations.Count == 0 ? null : durations.Quantile(Quantile(condition.Signal)),
-            };
-            return value is { } v
-                ? ConditionResult.Measured(labels, v)
+            return pair.Value.Value(window.Length) is { } value
+                ? ConditionResult.Measured(labels, value) with { ImpactStart = pair.Value.FirstBadBucket() }
                 : ConditionResult.NoData(labels, $"no {what} of {pair.Key} {window.Describe()}");
         })];
     }
 
     private static IReadOnlyDictionary<string, string> ServiceLabels(string service) =>
         new Dictionary<string, string>(StringComparer.Ordinal) { [KnownAlertLabels.Service] = service };
-
-    private static bool IsPercentile(RedSignal signal) => signal is RedSignal.P50 or RedSignal.P90 or RedSignal.P95 or RedSignal.P99;
-
-    private static double Quantile(RedSignal signal) => signal switch
-    {
-        RedSignal.P50 => 0.50,
-        RedSignal.P90 => 0.90,
-        RedSignal.P95 => 0.95,
-        _ => 0.99,
-    };
 
     private async Task<IReadOnlyList<ConditionResult>> MetricAsync(MetricCondition condition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -124,5 +107,72 @@ public sealed class AlertConditionEvaluator(
             return ConditionResult.Measured(NoLabels, Math.Min(l, s));
         }
         return ConditionResult.NoData(NoLabels, longMissing ?? shortMissing!);
+    }
+
+    /// <summary>One service's spans over the window, and the same figure bucket by bucket to find the first bad one.</summary>
+    private sealed class RedAccumulator(AlertRule rule, RedSignal signal)
+    {
+        private readonly bool _percentile = signal is RedSignal.P50 or RedSignal.P90 or RedSignal.P95 or RedSignal.P99;
+        private readonly LatencySketch _durations = new(maxScale: SpanRollup.SketchMaxScale);
+        private readonly LatencySketch _bucketDurations = new(maxScale: SpanRollup.SketchMaxScale);
+        private long _requests;
+        private long _errors;
+        private long _bucketStart = long.MinValue;
+        private TimeSpan _bucketWidth;
+        private long _bucketRequests;
+        private long _bucketErrors;
+        private long? _firstBad;
+
+        /// <summary>Rows come ordered by bucket, and segments in time order, so a bucket is complete when the next begins.</summary>
+        public void Add(SpanRollup row, TimeSpan bucketWidth)
+        {
+            if (row.BucketStartUnixNanos != _bucketStart)
+            {
+                CloseBucket();
+                _bucketStart = row.BucketStartUnixNanos;
+                _bucketWidth = bucketWidth;
+            }
+            _requests += row.RequestCount;
+            _errors += row.ErrorCount;
+            _bucketRequests += row.RequestCount;
+            _bucketErrors += row.ErrorCount;
+            if (_percentile)
+            {
+                row.MergeDurationsInto(_durations);
+                row.MergeDurationsInto(_bucketDurations);
+            }
+        }
+
+        public double? Value(TimeSpan window) => Of(_requests, _errors, _durations, window);
+
+        public DateTimeOffset? FirstBadBucket()
+        {
+            CloseBucket();
+            return _firstBad is { } nanos ? UnixTime.ToDateTimeOffset(nanos) : null;
+        }
+
+        private void CloseBucket()
+        {
+            if (_bucketStart != long.MinValue && _firstBad is null
+                && Of(_bucketRequests, _bucketErrors, _bucketDurations, _bucketWidth) is { } value && rule.IsBreachedBy(value))
+            {
+                _firstBad = _bucketStart;
+            }
+            _bucketRequests = 0;
+            _bucketErrors = 0;
+            _bucketDurations.Clear();
+        }
+
+        private double? Of(long requests, long errors, LatencySketch durations, TimeSpan length) => signal switch
+        {
+            RedSignal.Rate => requests / length.TotalSeconds,
+            RedSignal.ErrorRatio => requests == 0 ? null : (double)errors / requests,
+            RedSignal.P50 => Quantile(durations, 0.50),
+            RedSignal.P90 => Quantile(durations, 0.90),
+            RedSignal.P95 => Quantile(durations, 0.95),
+            _ => Quantile(durations, 0.99),
+        };
+
+        private static double? Quantile(LatencySketch durations, double q) => durations.Count == 0 ? null : durations.Quantile(q);
     }
 }

@@ -44,6 +44,9 @@ public sealed class AlertConditionEvaluatorTests
         var results = await Evaluator().EvaluateAsync(Rule(new RedCondition(RedSignal.ErrorRatio, null, null), TimeSpan.FromSeconds(30)), CancellationToken.None);
 
         Assert.Equal(new Dictionary<string, double?> { ["cart"] = 0, ["shop"] = 0.1 }, ByService(results));
+        // shop's first bucket over 5% on its own is the one at 11:59:40 (100 of 1,000); cart never had one.
+        Assert.Equal(Now.AddSeconds(-20), results.Single(r => r.SeriesLabels["service"] == "shop").ImpactStart);
+        Assert.Null(results.Single(r => r.SeriesLabels["service"] == "cart").ImpactStart);
     }
 
     [Fact]
@@ -146,6 +149,10 @@ public sealed class AlertConditionEvaluatorTests
         Assert.Equal(["+5s Inactive->Pending", "+15s Pending->Firing", "+90s Firing->Resolved"], timeline);
         var alert = Assert.Single(alerts);
         Assert.Equal("shop: error ratio 0 over 30s (above 0.05)", alert.Annotations["summary"]);
+        // The impact dates from the first bad bucket, 12:00:00, not from the first evaluation that saw it (12:00:05):
+        // detected (firing) 15 s after the fault began.
+        Assert.Equal(Now, alert.ImpactStart);
+        Assert.Equal(TimeSpan.FromSeconds(15), alert.FiringSince - alert.ImpactStart);
         Assert.Equal("page", alert.Labels["severity"]);
     }
 }
