@@ -194,7 +194,8 @@ public static class AlertStateMachine
                     ResolvedAt: null,
                     Value: value,
                     EvaluatedAt: now,
-                    ImpactStart: Earliest(result.ImpactStart, now));
+                    // A bad sample from before the previous episode resolved belongs to that episode, not to this one.
+                    ImpactStart: Latest(Earliest(result.ImpactStart, now), existing?.ResolvedAt));
             }
             var promote = existing.State == AlertState.Pending && existing.ActiveSince is { } since && now - since >= rule.For;
             return existing with
@@ -223,6 +224,9 @@ public static class AlertStateMachine
             _ => existing, // Resolved and still fine: kept as it was resolved until the retention ends.
         };
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset time, DateTimeOffset? floor) =>
+        floor is { } f && f > time ? f : time;
 
     private static DateTimeOffset Earliest(DateTimeOffset? candidate, DateTimeOffset fallback) =>
         candidate is { } c && c < fallback ? c : fallback;

@@ -198,6 +198,13 @@ public sealed class AlertStateMachineTests
         // A later "start" never moves it forward again.
         Step(rule, 20, ConditionResult.Measured(Shop, 0.2) with { ImpactStart = T0.AddSeconds(15) });
         Assert.Equal(faultStart, Only.ImpactStart);
+
+        // Resolved at 30 s; bad again at 40 s with a first bad sample (25 s) from before the resolution: the new
+        // episode's impact cannot start before the previous one ended.
+        Step(rule, 30, ConditionResult.Measured(Shop, 0.0));
+        Step(rule, 40, ConditionResult.Measured(Shop, 0.2) with { ImpactStart = T0.AddSeconds(25) });
+        Assert.Equal(AlertState.Pending, Only.State);
+        Assert.Equal(T0.AddSeconds(30), Only.ImpactStart);
     }
 
     [Fact]
