@@ -112,8 +112,15 @@ internal sealed class FakeMetrics : ITelemetryReader
         return this;
     }
 
+    /// <summary>When set, reading points fails with it, as a store that cannot be reached.</summary>
+    public Exception? Failure { get; set; }
+
     public Task<IReadOnlyList<MetricSample>> GetMetricSamplesAsync(MetricSampleQuery query, CancellationToken cancellationToken)
     {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
         IReadOnlyList<MetricSample> samples = [.. _samples
             .Where(s => s.Metric == query.MetricName)
             .Select(s => s.Sample)
