@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Observability.Core.Alerting.Rules;
 
-/// <summary>How one rule's evaluation went at a tick, for the rules API: how many series, how many without data, or the failure.</summary>
-public sealed record RuleEvaluation(string RuleId, string RuleName, DateTimeOffset EvaluatedAt, int Series, int NoDataSeries, string? Error);
+/// <summary>How one rule's evaluation went at a tick, for the rules API and /metrics: series, series without data, the failure, and how long it took.</summary>
+public sealed record RuleEvaluation(string RuleId, string RuleName, DateTimeOffset EvaluatedAt, int Series, int NoDataSeries, string? Error, double DurationMilliseconds);
 
 /// <summary>One tick over every rule: the alerts to save and delete, the state changes to notify, and each rule's evaluation.</summary>
 public sealed record AlertTickResult(
@@ -38,6 +38,7 @@ public sealed class AlertEvaluationService(AlertConditionEvaluator evaluator, Ti
         {
             IReadOnlyList<ConditionResult> results;
             string? error = null;
+            var started = time.GetTimestamp();
             try
             {
                 results = await evaluator.EvaluateAsync(rule, now, cancellationToken);
@@ -53,7 +54,8 @@ public sealed class AlertEvaluationService(AlertConditionEvaluator evaluator, Ti
             current.AddRange(step.Current);
             deleted.AddRange(step.Deleted);
             transitions.AddRange(step.Transitions);
-            evaluations.Add(new RuleEvaluation(rule.Id, rule.Name, now, results.Count, results.Count(r => r.Value is null), error));
+            evaluations.Add(new RuleEvaluation(rule.Id, rule.Name, now, results.Count, results.Count(r => r.Value is null), error,
+                time.GetElapsedTime(started).TotalMilliseconds));
         }
 
         var retired = AlertStateMachine.RetireOrphans([.. rules.Select(rule => rule.Id)], stored, now);
