@@ -3,6 +3,9 @@ using System.Text.RegularExpressions;
 using Observability.Collector.Query;
 using Observability.Core.Alerting;
 using Observability.Core.Alerting.Incidents;
+using Observability.Core.Alerting.Slo;
+using Observability.Core.Kpis;
+using Observability.Core.Roadmap;
 using Observability.Core.Security;
 
 namespace Observability.Collector.Alerting;
@@ -18,6 +21,9 @@ internal static class AlertingEndpoints
     public static IEndpointRouteBuilder MapAlertingApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/alerts", GetAlertsAsync);
+        endpoints.MapGet("/api/alerts/rules", GetRulesAsync);
+        endpoints.MapGet("/api/slos", GetSlosAsync);
+        endpoints.MapGet("/api/slos/{name}", GetSloAsync);
         endpoints.MapPost("/api/alerts/{fingerprint}/ack", AcknowledgeAsync).RequireAuthorization(KnownPolicies.Respond);
         endpoints.MapGet("/api/silences", GetSilencesAsync);
         endpoints.MapPost("/api/silences", AddSilenceAsync).RequireAuthorization(KnownPolicies.Respond);
@@ -46,6 +52,86 @@ internal static class AlertingEndpoints
             .OrderBy(a => a.State).ThenByDescending(a => a.FiringSince ?? a.ActiveSince);
         return QueryJson.Ok(new { alerts = alerts.Select(Alert) });
     }
+
+    private static async Task<IResult> GetRulesAsync(AlertRuleSet rules, AlertingJob job, IAlertingStore store, CancellationToken cancellationToken)
+    {
+        var alerts = await store.GetAlertsAsync(cancellationToken);
+        var evaluations = job.LastTick?.Rules.ToDictionary(r => r.RuleId, StringComparer.Ordinal) ?? [];
+        return QueryJson.Ok(new
+        {
+            source = rules.SourcePath,
+            rules = rules.Rules.Select(rule => new
+            {
+                id = rule.Id,
+                name = rule.Name,
+                severity = rule.Severity,
+                expression = rule.Describe(),
+                condition = rule.Condition,
+                comparator = rule.Comparator.Symbol(),
+                threshold = rule.Threshold,
+                windowSeconds = rule.Window.TotalSeconds,
+                forSeconds = rule.For.TotalSeconds,
+                labels = rule.Labels,
+                annotations = rule.Annotations,
+                firing = alerts.Count(a => a.RuleName == rule.Id && a.State == AlertState.Firing),
+                pending = alerts.Count(a => a.RuleName == rule.Id && a.State == AlertState.Pending),
+                lastEvaluation = evaluations.TryGetValue(rule.Id, out var evaluation)
+                    ? new { at = evaluation.EvaluatedAt.UtcDateTime, series = evaluation.Series, noDataSeries = evaluation.NoDataSeries, error = evaluation.Error, durationMs = evaluation.DurationMilliseconds }
+                    : null,
+            }),
+        });
+    }
+
+    private static async Task<IResult> GetSlosAsync(AlertRuleSet rules, IKpiStore kpis, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var latest = await kpis.GetLatestSamplesAsync(time.GetUtcNow() - TimeSpan.FromMinutes(1), cancellationToken);
+        return QueryJson.Ok(new
+        {
+            slos = rules.Slos.Select(slo => new
+            {
+                name = slo.Name,
+                service = slo.Service,
+                indicator = slo.Indicator.Describe(),
+                objective = slo.Objective,
+                errorBudget = slo.ErrorBudget,
+                window = slo.TimeWindow.Describe(),
+                description = slo.Description,
+                latest = latest.Where(sample => sample.KpiId.StartsWith($"slo:{slo.Name}:", StringComparison.Ordinal))
+                    .ToDictionary(sample => sample.KpiId[($"slo:{slo.Name}:").Length..], sample => new
+                    {
+                        value = sample.Measurement.Value,
+                        unit = sample.Measurement.Unit,
+                        reason = sample.Measurement.NoDataReason,
+                        measuredAt = sample.MeasuredAt.UtcDateTime,
+                    }),
+            }),
+        });
+    }
+
+    private static async Task<IResult> GetSloAsync(string name, HttpRequest request, AlertRuleSet rules, IKpiStore kpis, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (rules.Slos.FirstOrDefault(slo => slo.Name == name) is not { } found)
+        {
+            return QueryJson.Error(StatusCodes.Status404NotFound, $"no SLO named '{name}'; defined: {string.Join(", ", rules.Slos.Select(s => s.Name))}");
+        }
+        return await QueryJson.HandleAsync(async () =>
+        {
+            var (from, to) = QueryArguments.TimeRange(request, time);
+            var series = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var (measure, id) in SloSeries(found.Name))
+            {
+                var samples = await kpis.GetSamplesAsync(id, Core.Telemetry.UnixTime.ToDateTimeOffset(from), Core.Telemetry.UnixTime.ToDateTimeOffset(to), 100_000, cancellationToken);
+                series[measure] = samples.Select(sample => new { measuredAt = sample.MeasuredAt.UtcDateTime, value = sample.Measurement.Value, reason = sample.Measurement.NoDataReason });
+            }
+            return QueryJson.Ok(new { name = found.Name, objective = found.Objective, from = Core.Telemetry.UnixTime.Format(from), to = Core.Telemetry.UnixTime.Format(to), series });
+        });
+    }
+
+    /// <summary>Each series an SLO stores (see <see cref="SloCalculator"/>), by its short name.</summary>
+    private static IEnumerable<(string Measure, string Id)> SloSeries(string slo) =>
+        new[] { SloCalculator.SliId(slo), SloCalculator.BudgetRemainingId(slo) }
+            .Concat(SloCalculator.BurnRateWindows.Select(window => SloCalculator.BurnRateId(slo, window)))
+            .Select(id => (id[($"slo:{slo}:").Length..], id));
 
     internal static object Alert(AlertInstance alert) => new
     {

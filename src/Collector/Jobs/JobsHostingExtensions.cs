@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
+using Observability.Collector.Alerting;
 using Observability.Collector.Hosting;
 using Observability.Collector.Monitoring;
 using Observability.Collector.Roadmap;
@@ -65,13 +66,15 @@ public static class JobsHostingExtensions
 
     /// <summary>Registers (or updates) the recurring jobs once the host has started.</summary>
     private sealed class RecurringJobRegistration(
-        IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring, IOptions<StorageOptions> storage, SlaOptions sla) : IHostedService
+        IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring, IOptions<StorageOptions> storage, SlaOptions sla,
+        IOptions<AlertingOptions> alerting) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             Schedule<KpiJob>(KpiJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Roadmap:KpiSchedule", roadmap.Value.KpiSchedule);
             Schedule<RetentionJob>(RetentionJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Storage:RetentionSchedule", storage.Value.RetentionSchedule);
             Schedule<SlaJob>(SlaJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Sla:Schedule", sla.Schedule);
+            Schedule<AlertingJob>(AlertingJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Alerting:EvaluationSchedule", alerting.Value.EvaluationSchedule);
             var watch = monitoring.Value;
             Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ProbeSchedule", watch.ProbeSchedule);
             Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule);

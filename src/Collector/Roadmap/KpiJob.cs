@@ -1,5 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
+using Observability.Collector.Alerting;
+using Observability.Core.Alerting.Slo;
 using Observability.Core.Kpis;
 using Observability.Core.Roadmap;
 using Observability.Core.Storage;
@@ -9,10 +11,13 @@ namespace Observability.Collector.Roadmap;
 /// <summary>
 /// The recurring KPI tick: measures every KPI the roadmap needs over the measurement window ending at the tick and
 /// stores the samples. Ticks are aligned to the schedule and stored once per KPI and tick, so when several Collectors
-/// share a database, a tick computed twice is still one sample.
+/// share a database, a tick computed twice is still one sample. The SLOs' SLI, budget and burn-rate series are stored
+/// on the same ticks.
 /// </summary>
 public sealed class KpiJob(
     KpiCalculator calculator,
+    SloCalculator slos,
+    AlertRuleSet alerting,
     ITelemetryStore store,
     RoadmapDefinition roadmap,
     IOptions<RoadmapOptions> options,
@@ -55,6 +60,17 @@ public sealed class KpiJob(
                 // One KPI failing (a database hiccup) must not cost the others their tick; it says why instead.
                 logger.LogWarning(error, "KPI {Kpi} failed at {Tick:O}", kpi, tick);
                 samples.Add(new KpiSample(KpiMeasurement.NoData(kpi, window, KnownKpis.All[kpi].Unit, $"the measurement failed: {error.Message}")));
+            }
+        }
+        foreach (var slo in alerting.Slos)
+        {
+            try
+            {
+                samples.AddRange((await slos.SnapshotAsync(slo, tick, cancellationToken)).Select(measurement => new KpiSample(measurement)));
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                logger.LogWarning(error, "SLO {Slo} failed at {Tick:O}", slo.Name, tick);
             }
         }
         return await store.Kpis.AddSamplesAsync(samples, cancellationToken);

@@ -16,6 +16,9 @@ public sealed class TestStorage : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The SQLite storage's own temporary folder, for files a test host needs beside it (removed with it).</summary>
+    public string Folder => _folder ?? throw new InvalidOperationException("PostgreSQL storage has no folder");
+
     /// <summary>Configuration keys that select this storage.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Observability.Collector.Alerting;
+using Observability.Collector.Roadmap;
+using Observability.Collector.Tests.Infrastructure;
+using Observability.Collector.Tests.Query;
+using Observability.Core.Alerting.Rules;
+using Observability.Core.Security;
+using Observability.Tests.Shared;
+using Observability.Collector.Otlp.Proto.Trace.V1;
+
+namespace Observability.Collector.Tests.Alerting;
+
+/// <summary>The evaluation tick on a real Collector: spans in over OTLP, an alert fires and resolves, its incident follows, MTTD and MTTR reach the roadmap.</summary>
+public sealed class AlertingJobTests
+{
+    private const long Millisecond = 1_000_000;
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private const string Rules = """
+        rules:
+          - name: ShopErrors
+            red: { signal: error_ratio, service: shop }
+            comparator: ">"
+            threshold: 0.05
+            window: 30s
+            labels: { severity: page, team: storefront }
+            annotations: { summary: "shop: {{ $value }} of requests fail" }
+        """;
+
+    /// <summary>100 server spans of "shop" ending in the 10 s before <paramref name="end"/>, <paramref name="failed"/> of them in error.</summary>
+    private static async Task SendAsync(CollectorHost host, DateTimeOffset end, int failed)
+    {
+        using var client = new OtlpClient(host);
+        var endNanos = (end.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var spans = Enumerable.Range(0, 100).Select(i =>
+        {
+            var span = QueryRequests.Span(TelemetryBuilder.NewTraceId(), "GET /", endNanos - (10_000 - i * 100) * Millisecond, 5 * Millisecond);
+            if (i < failed)
+            {
+                span.Status = new Status { Code = Status.Types.StatusCode.Error };
+            }
+            return span;
+        }).ToArray();
+        await client.ExportAsync(QueryRequests.Traces("shop", [], spans), OtlpTransport.Grpc);
+    }
+
+    [Fact]
+    public async Task An_error_burst_fires_a_page_opens_an_incident_and_its_mttd_and_mttr_reach_the_roadmap()
+    {
+        using var storage = TestStorage.Sqlite();
+        var rulesPath = Path.Combine(storage.Folder, "alerts.yaml");
+        await File.WriteAllTextAsync(rulesPath, Rules);
+        await using var host = await CollectorHost.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Alerting:RulesPath"] = rulesPath,
+            // Ticks driven by this test alone.
+            ["Alerting:EvaluationSchedule"] = "0 0 1 1 *",
+            ["Roadmap:KpiSchedule"] = "0 0 1 1 *",
+        });
+        var burst = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await SendAsync(host, burst, failed: 20);
+        await SendAsync(host, burst.AddSeconds(40), failed: 0);
+
+        // The tick at the burst's end sees 20% errors; 40 s later the window holds only good requests.
+        var time = new FakeTimeProvider(burst.AddSeconds(1));
+        var job = ActivatorUtilities.CreateInstance<AlertingJob>(host.Services,
+            ActivatorUtilities.CreateInstance<AlertEvaluationService>(host.Services, time,
+                ActivatorUtilities.CreateInstance<AlertConditionEvaluator>(host.Services, time)));
+        await job.RunAsync(None);
+
+        var alert = (await QueryHttp.GetOkAsync(host, "/api/alerts?state=firing")).GetProperty("alerts")[0];
+        Assert.Equal(("ShopErrors", "shop", "page"), (alert.GetProperty("rule").GetString(), alert.GetProperty("labels").GetProperty("service").GetString(), alert.GetProperty("labels").GetProperty("severity").GetString()));
+        Assert.Equal(0.2, alert.GetProperty("value").GetDouble(), 6);
+        Assert.Equal("shop: 0.2 of requests fail", alert.GetProperty("annotations").GetProperty("summary").GetString());
+        var incident = (await QueryHttp.GetOkAsync(host, "/api/incidents?open=true")).GetProperty("incidents")[0];
+        Assert.Equal("shop", incident.GetProperty("service").GetString());
+
+        using var onCall = host.ApiClient(KnownRoles.OnCall);
+        Assert.True((await onCall.PostAsync($"/api/alerts/{alert.GetProperty("fingerprint").GetString()}/ack", null)).IsSuccessStatusCode);
+
+        time.SetUtcNow(burst.AddSeconds(41));
+        await job.RunAsync(None);
+        Assert.Equal("resolved", (await QueryHttp.GetOkAsync(host, "/api/alerts")).GetProperty("alerts")[0].GetProperty("state").GetString());
+        var resolved = (await QueryHttp.GetOkAsync(host, $"/api/incidents/{incident.GetProperty("id").GetString()}")).GetProperty("incident");
+        Assert.Equal("resolved", resolved.GetProperty("status").GetString());
+        Assert.NotEqual(JsonValueKind.Null, resolved.GetProperty("acknowledgedAt").ValueKind);
+
+        // The rules API names the rule with its expression; the roadmap's phase 7 now has MTTD and MTTR measured.
+        var rule = (await QueryHttp.GetOkAsync(host, "/api/alerts/rules")).GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "ShopErrors");
+        Assert.Equal("error_ratio of shop over 30s > 0.05", rule.GetProperty("expression").GetString());
+        await host.Services.GetRequiredService<KpiJob>().MeasureAsync(DateTimeOffset.UtcNow, None);
+        var roadmap = await QueryHttp.GetOkAsync(host, "/api/roadmap?window=now");
+        var phase7 = roadmap.GetProperty("phases")[6].GetProperty("targets").EnumerateArray().ToDictionary(t => t.GetProperty("metric").GetString()!);
+        Assert.Equal("met", phase7["mttd"].GetProperty("status").GetString());
+        Assert.InRange(phase7["mttd"].GetProperty("actual").GetDouble(), 0, 0.5);
+        Assert.Equal("met", phase7["mttr"].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_rules_file_or_phase_stops_the_collector_naming_it()
+    {
+        using var storage = TestStorage.Sqlite();
+        var rulesPath = Path.Combine(storage.Folder, "alerts.yaml");
+        await File.WriteAllTextAsync(rulesPath, Rules.Replace("error_ratio", "joy", StringComparison.Ordinal));
+
+        var badFile = await Assert.ThrowsAsync<Observability.Collector.Hosting.ConfigurationException>(() =>
+            CollectorHost.StartAsync(storage, new Dictionary<string, string?> { ["Alerting:RulesPath"] = rulesPath }));
+        Assert.StartsWith($"Alerting:RulesPath: {rulesPath}:3:", badFile.Message);
+        Assert.Contains("joy", badFile.Message);
+
+        var badPhase = await Assert.ThrowsAsync<Observability.Collector.Hosting.ConfigurationException>(() =>
+            CollectorHost.StartAsync(storage, new Dictionary<string, string?> { ["Alerting:Phase"] = "9" }));
+        Assert.Equal("Alerting:Phase 9 is not a phase of the roadmap; accepted: 1 to 7", badPhase.Message);
+    }
+}
