@@ -13,10 +13,21 @@ public sealed class AlertNotifier(
     NotificationDispatcher dispatcher,
     IOptions<WebhookOptions> options,
     WebhookMetrics metrics,
+    WebhookRunLock runLock,
     TimeProvider time)
 {
-    /// <summary>One dispatch at the current time; returns the notifications that were new to the outbox.</summary>
+    /// <summary>
+    /// One dispatch at the current time, under the cluster-wide webhook lock (waiting up to a minute for a run in
+    /// progress); returns the notifications that were new to the outbox.
+    /// </summary>
     public async Task<IReadOnlyList<Core.Alerting.Notification>> DispatchAsync(CancellationToken cancellationToken)
+    {
+        using var held = runLock.Acquire();
+        return await DispatchLockedAsync(cancellationToken);
+    }
+
+    /// <summary>One dispatch by a caller that holds the webhook lock.</summary>
+    internal async Task<IReadOnlyList<Core.Alerting.Notification>> DispatchLockedAsync(CancellationToken cancellationToken)
     {
         var receivers = options.Value.Webhooks;
         var alerting = store.Alerting;

@@ -9,15 +9,18 @@ internal static partial class WebhookConfiguration
 {
     public static WebhookOptions Read(IConfiguration configuration)
     {
-        WebhookOptions options;
-        try
+        var section = configuration.GetSection(WebhookOptions.Section);
+        var options = new WebhookOptions
         {
-            options = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
-        }
-        catch (InvalidOperationException error)
+            ExternalUrl = Bind(() => section.GetValue(nameof(WebhookOptions.ExternalUrl), new WebhookOptions().ExternalUrl), "Alerting:ExternalUrl")!,
+            Delivery = Bind(() => section.GetSection(nameof(WebhookOptions.Delivery)).Get<WebhookDeliveryOptions>(), "Alerting:Delivery") ?? new WebhookDeliveryOptions(),
+        };
+        // Bound one by one: the binder skips a dictionary entry it cannot convert, which would drop a receiver silently.
+        foreach (var child in section.GetSection(nameof(WebhookOptions.Webhooks)).GetChildren())
         {
-            // The binder's message names the key and the value it could not convert.
-            throw new ConfigurationException($"{WebhookOptions.Section}: {error.InnerException?.Message ?? error.Message}");
+            var receiver = Bind(() => child.Get<WebhookReceiverOptions>(), $"Alerting:Webhooks:{child.Key}")
+                ?? throw new ConfigurationException($"Alerting:Webhooks:{child.Key} has no settings; set at least its Url and Secret.");
+            options.Webhooks[child.Key] = receiver;
         }
 
         RequireHttpUrl(options.ExternalUrl, "Alerting:ExternalUrl");
@@ -67,6 +70,19 @@ internal static partial class WebhookConfiguration
             throw new ConfigurationException($"Alerting:Delivery:BatchSize {delivery.BatchSize} must be from 1 to 10000.");
         }
         return options;
+    }
+
+    private static T? Bind<T>(Func<T?> bind, string section)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (InvalidOperationException error)
+        {
+            // The binder's message names the key and the value it could not convert.
+            throw new ConfigurationException(error.Message.Contains(section, StringComparison.Ordinal) ? error.Message : $"{section}: {error.Message}");
+        }
     }
 
     private static void RequireHttpUrl(string? url, string setting)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Hangfire;
-using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 using Observability.Core.Alerting;
 using Observability.Core.Alerting.Notifications;
@@ -21,7 +20,7 @@ public sealed class WebhookDeliveryJob(
     IHttpClientFactory clients,
     IOptions<WebhookOptions> options,
     WebhookMetrics metrics,
-    JobStorage jobs,
+    WebhookRunLock runLock,
     TimeProvider time,
     ILogger<WebhookDeliveryJob> logger)
 {
@@ -30,8 +29,6 @@ public sealed class WebhookDeliveryJob(
 
     /// <summary>Every second: a retry due in 1 s is not held back by the schedule.</summary>
     public const string EverySecond = "* * * * * *";
-
-    private const string LockResource = "observability:webhook-delivery";
 
     /// <summary>The longest answer body kept in an attempt's error, enough for a receiver's reason.</summary>
     private const int ErrorBodyChars = 200;
@@ -50,44 +47,20 @@ public sealed class WebhookDeliveryJob(
         {
             return;
         }
-        using var held = TryLock(TimeSpan.FromMilliseconds(100));
+        using var held = runLock.TryAcquire(TimeSpan.FromMilliseconds(100));
         if (held is null)
         {
             return;
         }
-        await notifier.DispatchAsync(cancellationToken);
+        await notifier.DispatchLockedAsync(cancellationToken);
         await DeliverCoreAsync(cancellationToken);
     }
 
     /// <summary>Delivers every due notification once, waiting up to a minute for a run in progress elsewhere. Returns attempts made.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        using var held = TryLock(TimeSpan.FromMinutes(1)) ?? throw new TimeoutException("Another webhook delivery run held its lock for a minute.");
+        using var held = runLock.Acquire();
         return await DeliverCoreAsync(cancellationToken);
-    }
-
-    private IDisposable? TryLock(TimeSpan wait)
-    {
-        var connection = jobs.GetConnection();
-        try
-        {
-            var held = connection.AcquireDistributedLock(LockResource, wait);
-            return new Held(held, connection);
-        }
-        catch (DistributedLockTimeoutException)
-        {
-            connection.Dispose();
-            return null;
-        }
-    }
-
-    private sealed class Held(IDisposable held, IDisposable connection) : IDisposable
-    {
-        public void Dispose()
-        {
-            held.Dispose();
-            connection.Dispose();
-        }
     }
 
     private async Task<int> DeliverCoreAsync(CancellationToken cancellationToken)

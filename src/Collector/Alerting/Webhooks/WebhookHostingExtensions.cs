@@ -15,6 +15,7 @@ public static class WebhookHostingExtensions
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(new NotificationDispatcher(options.ExternalUrl));
         services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton<WebhookRunLock>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<WebhookDelivery>();
         services.AddSingleton<WebhookDeliveryJob>();

@@ -247,15 +247,13 @@ public sealed class NotificationDispatcher(string externalUrl)
         alert.Fingerprint);
 
     /// <summary>
-    /// group_wait after the alert started firing, but never before now: a group found late (the dispatcher was down, or
-    /// the alert fired long ago) flushes at once instead of waiting again, as Alertmanager does. Tied to the alert's
-    /// start rather than to when this process saw it, so Collectors sharing a database schedule the same flush.
+    /// group_wait after the alert started firing. When that is already past (the dispatcher was down, or the alert fired
+    /// long ago) the group flushes at this dispatch, as Alertmanager does, but keeps the earlier time as its schedule:
+    /// tied to the alert's start rather than to when a process saw it, every Collector sharing a database computes the
+    /// same flush times and so the same idempotency keys.
     /// </summary>
-    private static DateTimeOffset FirstFlush(DateTimeOffset now, AlertInstance alert, WebhookReceiverOptions receiver)
-    {
-        var due = (alert.FiringSince ?? now) + receiver.GroupWait;
-        return due > now ? due : now;
-    }
+    private static DateTimeOffset FirstFlush(DateTimeOffset now, AlertInstance alert, WebhookReceiverOptions receiver) =>
+        (alert.FiringSince ?? now) + receiver.GroupWait;
 
     /// <summary>The first group_interval tick after <paramref name="now"/>, counted from the flush just made.</summary>
     private static DateTimeOffset NextTick(DateTimeOffset flushAt, TimeSpan interval, DateTimeOffset now)

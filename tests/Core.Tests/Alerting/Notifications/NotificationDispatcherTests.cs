@@ -44,8 +44,14 @@ public sealed class NotificationDispatcherTests
 
         // Fired 40 s ago (the dispatcher was down, or the evaluator saved it late): no second wait.
         var sent = Assert.Single(timeline.Tick(S(40), [Firing("HighErrorRate", S(0))]));
+        // Another Collector finding it a few seconds later computes the same flush (scheduled at 5 s), so the same key.
+        var other = Assert.Single(For(Receiver()).Tick(S(43), [Firing("HighErrorRate", S(0))]));
 
         Assert.Equal("firing", sent.Status);
+        Assert.Equal(sent.IdempotencyKey, other.IdempotencyKey);
+        // The next look is on the group_interval grid of that schedule: 1 m 5 s.
+        Assert.Empty(timeline.Tick(S(64), [Firing("HighErrorRate", S(0)), Firing("HighErrorRate", S(50), "web-2")]));
+        Assert.Single(timeline.Tick(S(65), [Firing("HighErrorRate", S(0)), Firing("HighErrorRate", S(50), "web-2")]));
     }
 
     [Fact]
