@@ -161,6 +161,29 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_notification_still_undelivered_after_give_up_after_is_failed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(listening: false);
+        await using var bed = await WebhookTestBed.StartAsync(
+            new Dictionary<string, string> { ["oncall"] = receiver.Url },
+            new Dictionary<string, string?> { ["Alerting:Delivery:GiveUpAfter"] = "00:00:02" });
+
+        await bed.RaiseAsync(WebhookTestBed.Firing("a1", "web-1", DateTimeOffset.UtcNow.AddSeconds(-10)));
+        var failed = await bed.WaitForNotificationAsync("oncall", n => n.Delivery == NotificationStatus.Failed, Deadline, "given up");
+
+        Assert.InRange(failed.Attempts, 2, 20);
+        Assert.Contains("given up after", failed.LastError);
+        Assert.Null(failed.NextAttemptAt);
+        var attempts = await bed.AttemptsAsync(failed);
+        Assert.All(attempts, a => Assert.Null(a.StatusCode));
+        // The last attempt was due within the 2 s window (made up to a tick and a half later); the next would have been past it.
+        Assert.True(attempts[^1].At - failed.CreatedAt <= TimeSpan.FromSeconds(3.5), $"last attempt {attempts[^1].At:HH:mm:ss.fff}, created {failed.CreatedAt:HH:mm:ss.fff}");
+        await receiver.ListenAsync();
+        Assert.Equal(0, await bed.DeliverDueAsync());
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
     public async Task A_receiver_that_does_not_answer_in_time_is_retried_and_does_not_hold_up_another()
     {
         await using var slow = await WebhookReceiver.StartAsync();
