@@ -23,8 +23,11 @@ internal sealed record AggregationGroupState
 
     public bool HasFlushed { get; set; }
 
-    /// <summary>Fingerprints of the alerts in the group; resolved ones leave it after the flush that saw them resolved.</summary>
-    public SortedSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The alerts in the group by fingerprint, as last seen; resolved ones leave it after the flush that saw them resolved.
+    /// Kept whole so an alert the evaluator drops before the next flush is still sent resolved.
+    /// </summary>
+    public SortedDictionary<string, GroupMember> Members { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>The scheduled flush time of the last notification; null until one is sent.</summary>
     public DateTimeOffset? LastNotifiedAt { get; set; }
@@ -49,7 +52,7 @@ internal sealed record AggregationGroupState
             return parsed with
             {
                 Labels = new SortedDictionary<string, string>(parsed.Labels, StringComparer.Ordinal),
-                Members = new SortedSet<string>(parsed.Members, StringComparer.Ordinal),
+                Members = new SortedDictionary<string, GroupMember>(parsed.Members, StringComparer.Ordinal),
                 NotifiedFiring = new SortedSet<string>(parsed.NotifiedFiring, StringComparer.Ordinal),
                 NotifiedResolved = new SortedSet<string>(parsed.NotifiedResolved, StringComparer.Ordinal),
             };
@@ -59,4 +62,18 @@ internal sealed record AggregationGroupState
             return null;
         }
     }
+}
+
+/// <summary>An alert of a group as the dispatcher last saw it: enough to send it resolved if it is gone at the next flush.</summary>
+internal sealed record GroupMember(
+    SortedDictionary<string, string> Labels,
+    SortedDictionary<string, string> Annotations,
+    DateTimeOffset StartsAt,
+    DateTimeOffset? ResolvedAt)
+{
+    public static GroupMember Of(AlertInstance alert) => new(
+        new SortedDictionary<string, string>(alert.Labels.ToDictionary(), StringComparer.Ordinal),
+        new SortedDictionary<string, string>(alert.Annotations.ToDictionary(), StringComparer.Ordinal),
+        alert.FiringSince ?? alert.EvaluatedAt,
+        alert.State == AlertState.Resolved ? alert.ResolvedAt ?? alert.EvaluatedAt : null);
 }

@@ -74,7 +74,19 @@ public sealed class NotificationDispatcher(string externalUrl)
                     // Alertmanager flushes a group at once when an alert's own group_wait is already over.
                     group.NextFlushAt = firstFlush;
                 }
-                group.Members.Add(alert.Fingerprint);
+                group.Members[alert.Fingerprint] = GroupMember.Of(alert);
+            }
+
+            // A member seen resolved is remembered so, and is sent resolved even if the evaluator drops it before the flush.
+            foreach (var group in current.Values)
+            {
+                foreach (var fingerprint in group.Members.Keys.ToList())
+                {
+                    if (byFingerprint.TryGetValue(fingerprint, out var alert) && alert.State == AlertState.Resolved)
+                    {
+                        group.Members[fingerprint] = GroupMember.Of(alert);
+                    }
+                }
             }
 
             foreach (var (key, group) in current)
@@ -122,27 +134,24 @@ public sealed class NotificationDispatcher(string externalUrl)
         IReadOnlyList<Silence> silences)
     {
         var flushAt = group.NextFlushAt;
-        var firing = new List<AlertInstance>();
-        var resolved = new List<AlertInstance>();
+        var firing = new List<(string Fingerprint, GroupMember Member, bool Acknowledged)>();
+        var resolved = new List<(string Fingerprint, GroupMember Member, bool Acknowledged)>();
         var leaving = new List<string>();
-        foreach (var fingerprint in group.Members)
+        foreach (var (fingerprint, member) in group.Members)
         {
-            // An alert the evaluator no longer has (or that went back to pending or inactive without a resolved state
-            // seen here) has nothing left to send.
-            if (!alerts.TryGetValue(fingerprint, out var alert) || alert.State is not (AlertState.Firing or AlertState.Resolved))
-            {
-                leaving.Add(fingerprint);
-                continue;
-            }
-            if (alert.State == AlertState.Resolved)
+            var isFiring = alerts.TryGetValue(fingerprint, out var alert) && alert.State == AlertState.Firing;
+            if (!isFiring)
             {
                 leaving.Add(fingerprint);
             }
-            if (SilenceMatcher.IsSilenced(silences, alert.Labels, now))
+            // One the evaluator no longer reports as firing or resolved (dropped, or already pending again) is sent
+            // resolved as last seen, or as of now when it was never seen resolved.
+            var seen = isFiring ? member : member with { ResolvedAt = member.ResolvedAt ?? now };
+            if (SilenceMatcher.IsSilenced(silences, seen.Labels, now))
             {
                 continue;
             }
-            (alert.State == AlertState.Firing ? firing : resolved).Add(alert);
+            (isFiring ? firing : resolved).Add((fingerprint, seen, isFiring && alert!.AcknowledgedBy is not null));
         }
 
         var firingSet = firing.Select(a => a.Fingerprint).ToHashSet(StringComparer.Ordinal);
@@ -152,9 +161,9 @@ public sealed class NotificationDispatcher(string externalUrl)
         {
             var sent = receiver.SendResolved ? firing.Concat(resolved) : firing;
             var payloadAlerts = sent
-                .OrderBy(a => a.FiringSince ?? a.EvaluatedAt)
+                .OrderBy(a => a.Member.StartsAt)
                 .ThenBy(a => a.Fingerprint, StringComparer.Ordinal)
-                .Select(ToPayload)
+                .Select(a => ToPayload(a.Fingerprint, a.Member))
                 .ToList();
             // With send_resolved off, "all resolved" has nothing to send; the log is still updated so the next firing
             // alert is news again.
@@ -180,7 +189,7 @@ public sealed class NotificationDispatcher(string externalUrl)
         AggregationGroupState group,
         HashSet<string> firing,
         HashSet<string> resolved,
-        IReadOnlyList<AlertInstance> firingAlerts,
+        IReadOnlyList<(string Fingerprint, GroupMember Member, bool Acknowledged)> firingAlerts,
         WebhookReceiverOptions receiver,
         DateTimeOffset flushAt)
     {
@@ -202,7 +211,7 @@ public sealed class NotificationDispatcher(string externalUrl)
             return true;
         }
         // Nothing changed: repeat only while someone has not acknowledged a firing alert.
-        return flushAt - last >= receiver.RepeatInterval && firingAlerts.Any(a => a.AcknowledgedBy is null);
+        return flushAt - last >= receiver.RepeatInterval && firingAlerts.Any(a => !a.Acknowledged);
     }
 
     private Notification Create(
@@ -237,14 +246,14 @@ public sealed class NotificationDispatcher(string externalUrl)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private AlertmanagerPayload.PayloadAlert ToPayload(AlertInstance alert) => new(
-        alert.State == AlertState.Firing ? AlertmanagerPayload.Firing : AlertmanagerPayload.Resolved,
-        alert.Labels,
-        alert.Annotations,
-        alert.FiringSince ?? alert.EvaluatedAt,
-        alert.State == AlertState.Resolved ? alert.ResolvedAt ?? alert.EvaluatedAt : null,
-        $"{ExternalUrl}/alerts/{Uri.EscapeDataString(alert.Fingerprint)}",
-        alert.Fingerprint);
+    private AlertmanagerPayload.PayloadAlert ToPayload(string fingerprint, GroupMember member) => new(
+        member.ResolvedAt is null ? AlertmanagerPayload.Firing : AlertmanagerPayload.Resolved,
+        member.Labels,
+        member.Annotations,
+        member.StartsAt,
+        member.ResolvedAt,
+        $"{ExternalUrl}/alerts/{Uri.EscapeDataString(fingerprint)}",
+        fingerprint);
 
     /// <summary>
     /// group_wait after the alert started firing. When that is already past (the dispatcher was down, or the alert fired

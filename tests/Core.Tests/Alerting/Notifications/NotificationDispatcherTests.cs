@@ -123,6 +123,39 @@ public sealed class NotificationDispatcherTests
     }
 
     [Fact]
+    public void An_alert_dropped_by_the_evaluator_soon_after_it_resolved_is_still_sent_resolved()
+    {
+        var timeline = For(Receiver());
+        // Resolved at 30 s and reported so for two seconds only, long before the 65 s flush.
+        IReadOnlyList<AlertInstance> Alerts(TimeSpan at) => at < S(30) ? [Firing("HighErrorRate", S(0))]
+            : at < S(32) ? [Resolved("HighErrorRate", S(0), S(30))]
+            : [];
+
+        timeline.Run(S(0), M(3), S(1), Alerts);
+
+        Assert.Equal([S(5), S(65)], timeline.Sent.Select(s => s.At - T0));
+        var alert = Body(timeline.Sent[1].Notification).GetProperty("alerts")[0];
+        Assert.Equal("resolved", alert.GetProperty("status").GetString());
+        Assert.Equal("2026-11-26T10:00:30Z", alert.GetProperty("endsAt").GetString());
+        Assert.Equal("HighErrorRate on storefront", alert.GetProperty("annotations").GetProperty("summary").GetString());
+        Assert.Empty(timeline.Groups);
+    }
+
+    [Fact]
+    public void An_alert_that_vanishes_while_firing_is_sent_resolved_as_of_the_flush()
+    {
+        var timeline = For(Receiver());
+
+        // Its rule was deleted at 20 s: the evaluator reports nothing more about it.
+        timeline.Run(S(0), M(3), S(1), at => at < S(20) ? [Firing("HighErrorRate", S(0))] : []);
+
+        Assert.Equal([S(5), S(65)], timeline.Sent.Select(s => s.At - T0));
+        Assert.Equal("resolved", timeline.Sent[1].Notification.Status);
+        Assert.Equal("2026-11-26T10:01:05Z", Body(timeline.Sent[1].Notification).GetProperty("alerts")[0].GetProperty("endsAt").GetString());
+        Assert.Empty(timeline.Groups);
+    }
+
+    [Fact]
     public void Without_send_resolved_a_resolution_sends_nothing_and_the_group_goes()
     {
         var timeline = For(Receiver(r => r.SendResolved = false));
