@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -31,6 +32,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private WebApplication? _app;
+    private Socket? _reservation;
     private int _ordinal;
 
     private WebhookReceiver(int port)
@@ -56,6 +58,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             await receiver.ListenAsync();
         }
+        else
+        {
+            receiver.Reserve();
+        }
         return receiver;
     }
 
@@ -66,6 +72,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             return;
         }
+        _reservation?.Dispose();
+        _reservation = null;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Port));
@@ -83,7 +91,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
             _app = null;
             await app.StopAsync();
             await app.DisposeAsync();
+            Reserve();
         }
+    }
+
+    /// <summary>
+    /// Holds the port bound but not listening while the receiver is down: senders get connection refused, and no other
+    /// test's server can take the port meanwhile.
+    /// </summary>
+    private void Reserve()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, Port));
+        _reservation = socket;
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds for the requests received, or fails after <paramref name="timeout"/>.</summary>
@@ -132,5 +152,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await context.Response.WriteAsync(answer.Body);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _reservation?.Dispose();
+        _reservation = null;
+    }
 }

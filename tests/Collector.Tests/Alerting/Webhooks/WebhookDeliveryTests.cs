@@ -225,6 +225,32 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task A_silenced_alert_is_not_sent_until_its_silence_is_expired()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var bed = await WebhookTestBed.StartAsync(new Dictionary<string, string> { ["oncall"] = receiver.Url });
+        var now = DateTimeOffset.UtcNow;
+        await bed.Alerting.AddSilenceAsync(new Silence("maintenance", [new LabelMatcher("instance", "web-.*", IsRegex: true)],
+            now.AddMinutes(-1), now.AddHours(1), "ana", "database maintenance", now), CancellationToken.None);
+
+        await bed.RaiseAsync(WebhookTestBed.Firing("a1", "web-1", now.AddSeconds(-10)));
+        // Wait for the group's first flush to have happened (its state says so), which sent nothing.
+        var deadline = DateTimeOffset.UtcNow + Deadline;
+        while (!(await bed.Alerting.GetGroupsAsync(CancellationToken.None)).Any(g => g.State.Contains("\"hasFlushed\":true", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the group was not flushed within 30 s");
+            await Task.Delay(50);
+        }
+        Assert.Empty(receiver.Received);
+        Assert.Empty(await bed.Alerting.GetNotificationsAsync("oncall", 10, CancellationToken.None));
+
+        Assert.True(await bed.Alerting.ExpireSilenceAsync("maintenance", DateTimeOffset.UtcNow, CancellationToken.None));
+        var sent = (await receiver.WaitForAsync(r => r.Count >= 1, Deadline, "the webhook after the silence ended"))[0];
+
+        Assert.Equal("firing", JsonDocument.Parse(sent.Body).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Delivery_attempts_are_counted_on_metrics()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
