@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Xunit.Abstractions;
 using Observability.Core.Alerting;
 using Observability.Core.Alerting.Notifications;
 using Observability.Tests.Shared;
@@ -7,7 +8,7 @@ using Observability.Tests.Shared;
 namespace Observability.Collector.Tests.Alerting.Webhooks;
 
 /// <summary>Alerts in a real Collector become signed Alertmanager webhooks at a real HTTP receiver on loopback, with retries.</summary>
-public sealed class WebhookDeliveryTests
+public sealed class WebhookDeliveryTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -78,6 +79,24 @@ public sealed class WebhookDeliveryTests
         await bed.WaitForNotificationAsync("oncall", n => n.Status == "resolved" && n.Delivery == NotificationStatus.Delivered, Deadline, "resolved delivered");
         Assert.Empty(await bed.Alerting.GetGroupsAsync(CancellationToken.None));
         Assert.Equal(2, receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task With_the_default_5_second_group_wait_a_new_alert_arrives_within_about_6_seconds()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var bed = await WebhookTestBed.StartAsync(
+            new Dictionary<string, string> { ["oncall"] = receiver.Url },
+            new Dictionary<string, string?> { ["Alerting:Webhooks:oncall:GroupWait"] = "00:00:05" });
+
+        var firingSince = DateTimeOffset.UtcNow;
+        await bed.RaiseAsync(WebhookTestBed.Firing("a1", "web-1", firingSince));
+        var received = (await receiver.WaitForAsync(r => r.Count >= 1, Deadline, "the firing webhook"))[0];
+
+        // Group wait, then at most one tick of the every-second job and the POST itself.
+        var latency = received.At - firingSince;
+        output.WriteLine($"firing to received: {latency.TotalMilliseconds:F0} ms");
+        Assert.InRange(latency.TotalSeconds, 5.0, 7.0);
     }
 
     [Fact]
