@@ -145,8 +145,9 @@ public sealed class NotificationDispatcher(string externalUrl)
                 leaving.Add(fingerprint);
             }
             // One the evaluator no longer reports as firing or resolved (dropped, or already pending again) is sent
-            // resolved as last seen, or as of now when it was never seen resolved.
-            var seen = isFiring ? member : member with { ResolvedAt = member.ResolvedAt ?? now };
+            // resolved as last seen, or as of this flush when it was never seen resolved (the flush time, not now, so the
+            // body and its key are the same whichever Collector computes it).
+            var seen = isFiring ? member : member with { ResolvedAt = member.ResolvedAt ?? flushAt };
             if (SilenceMatcher.IsSilenced(silences, seen.Labels, now))
             {
                 continue;

@@ -142,14 +142,15 @@ public sealed class NotificationDispatcherTests
     }
 
     [Fact]
-    public void An_alert_that_vanishes_while_firing_is_sent_resolved_as_of_the_flush()
+    public void An_alert_that_vanishes_while_firing_is_sent_resolved_as_of_the_scheduled_flush()
     {
         var timeline = For(Receiver());
 
-        // Its rule was deleted at 20 s: the evaluator reports nothing more about it.
-        timeline.Run(S(0), M(3), S(1), at => at < S(20) ? [Firing("HighErrorRate", S(0))] : []);
+        // Its rule was deleted at 20 s: the evaluator reports nothing more about it. Ticks every 7 s, so the flushes
+        // scheduled at 5 s and 65 s happen at 7 s and 70 s.
+        timeline.Run(S(0), M(3), S(7), at => at < S(20) ? [Firing("HighErrorRate", S(0))] : []);
 
-        Assert.Equal([S(5), S(65)], timeline.Sent.Select(s => s.At - T0));
+        Assert.Equal([S(7), S(70)], timeline.Sent.Select(s => s.At - T0));
         Assert.Equal("resolved", timeline.Sent[1].Notification.Status);
         Assert.Equal("2026-11-26T10:01:05Z", Body(timeline.Sent[1].Notification).GetProperty("alerts")[0].GetProperty("endsAt").GetString());
         Assert.Empty(timeline.Groups);
