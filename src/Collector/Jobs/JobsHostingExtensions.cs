@@ -60,6 +60,7 @@ public static class JobsHostingExtensions
         builder.Services.AddSingleton<PostgresCpuSampler>();
         builder.Services.AddHttpClient(ProbeJob.HttpClientName, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("Observability-Probe/1.0"))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) });
+        Alerting.Webhooks.WebhookHostingExtensions.AddWebhookDelivery(builder);
         builder.Services.AddHostedService<RecurringJobRegistration>();
         return builder;
     }

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Hangfire;
+using Microsoft.Extensions.Options;
+using Observability.Core.Alerting;
+using Observability.Core.Alerting.Notifications;
+using Observability.Core.Storage;
+
+namespace Observability.Collector.Alerting.Webhooks;
+
+/// <summary>
+/// The webhook tick: dispatches the stored alerts into notifications, then POSTs every due notification of the outbox,
+/// signed, and records each attempt. Receivers are served in parallel; one receiver's notifications in creation order.
+/// Runs under a cluster-wide lock so Collectors sharing a database never send one notification twice.
+/// </summary>
+public sealed class WebhookDeliveryJob(
+    ITelemetryStore store,
+    AlertNotifier notifier,
+    IHttpClientFactory clients,
+    IOptions<WebhookOptions> options,
+    WebhookMetrics metrics,
+    WebhookRunLock runLock,
+    TimeProvider time,
+    ILogger<WebhookDeliveryJob> logger)
+{
+    public const string RecurringJobId = "webhook-delivery";
+    public const string HttpClientName = "webhooks";
+
+    /// <summary>Every second: a retry due in 1 s is not held back by the schedule.</summary>
+    public const string EverySecond = "* * * * * *";
+
+    /// <summary>The longest answer body kept in an attempt's error, enough for a receiver's reason.</summary>
+    private const int ErrorBodyChars = 200;
+
+    private readonly DeliveryPolicy _policy = new(options.Value.Delivery);
+
+    /// <summary>
+    /// The recurring (and on-demand) run. When another run holds the lock it returns at once instead of waiting: the
+    /// Collector has two Hangfire workers, and a run waiting on a slow receiver must not hold the second one too.
+    /// This lock, rather than [DisableConcurrentExecution], is what makes it skip instead of queue.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Webhooks.Count == 0)
+        {
+            return;
+        }
+        using var held = runLock.TryAcquire(TimeSpan.FromMilliseconds(100));
+        if (held is null)
+        {
+            return;
+        }
+        await notifier.DispatchLockedAsync(cancellationToken);
+        await DeliverCoreAsync(cancellationToken);
+    }
+
+    /// <summary>Delivers every due notification once, waiting up to a minute for a run in progress elsewhere. Returns attempts made.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        using var held = runLock.Acquire();
+        return await DeliverCoreAsync(cancellationToken);
+    }
+
+    private async Task<int> DeliverCoreAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var due = await store.Alerting.GetDueAsync(time.GetUtcNow(), settings.Delivery.BatchSize, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+        var attempts = await Task.WhenAll(due
+            .GroupBy(n => n.Receiver, StringComparer.Ordinal)
+            .Select(receiver => DeliverToAsync(receiver.Key, [.. receiver.OrderBy(n => n.CreatedAt)], cancellationToken)));
+        return attempts.Sum();
+    }
+
+    /// <summary>
+    /// One receiver's due notifications in order. After a retryable failure the rest wait for the next run, so a receiver
+    /// that is down costs each run one timeout at most, not one per notification.
+    /// </summary>
+    private async Task<int> DeliverToAsync(string name, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    {
+        var made = 0;
+        if (!options.Value.Webhooks.TryGetValue(name, out var receiver))
+        {
+            foreach (var notification in notifications)
+            {
+                await store.Alerting.RecordAttemptAsync(
+                    new DeliveryAttempt(notification.Id, notification.Attempts + 1, time.GetUtcNow(), null, 0,
+                        $"receiver '{name}' is no longer configured (Alerting:Webhooks:{name})"),
+                    NotificationStatus.Failed, null, cancellationToken);
+                metrics.Attempts.WithLabels(name, "failed").Inc();
+                made++;
+            }
+            return made;
+        }
+        foreach (var notification in notifications)
+        {
+            made++;
+            if (await AttemptAsync(name, receiver, notification, cancellationToken) == DeliveryOutcome.Retry)
+            {
+                break;
+            }
+        }
+        return made;
+    }
+
+    private async Task<DeliveryOutcome> AttemptAsync(string name, WebhookReceiverOptions receiver, Notification notification, CancellationToken cancellationToken)
+    {
+        var attempt = notification.Attempts + 1;
+        var at = time.GetUtcNow();
+        var body = Encoding.UTF8.GetBytes(notification.Payload);
+        int? status = null;
+        string? error = null;
+        TimeSpan? retryAfter = null;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            // Signed per attempt: the time in the signature is the time of sending, so a receiver's tolerance window holds for retries too.
+            request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Sign(receiver.Secret, body, at));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.IdempotencyKeyHeader, notification.IdempotencyKey);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(receiver.TimeoutSeconds));
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                retryAfter = status == 429 ? DeliveryPolicy.RetryAfter(response.Headers.RetryAfter, at) : null;
+                error = $"HTTP {status}{await ReasonAsync(response, timeout.Token)}";
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"no answer within {receiver.TimeoutSeconds} s";
+        }
+        catch (HttpRequestException failure)
+        {
+            error = failure.Message;
+        }
+        watch.Stop();
+
+        var outcome = DeliveryPolicy.Classify(status);
+        DateTimeOffset? next = null;
+        if (outcome == DeliveryOutcome.Retry)
+        {
+            next = _policy.NextAttempt(notification.CreatedAt, time.GetUtcNow(), attempt, retryAfter, Random.Shared.NextDouble());
+            if (next is null)
+            {
+                outcome = DeliveryOutcome.Failed;
+                error = $"{error}; given up after {attempt} attempts ({options.Value.Delivery.GiveUpAfter} after it was created)";
+            }
+        }
+        var delivery = outcome switch
+        {
+            DeliveryOutcome.Delivered => NotificationStatus.Delivered,
+            DeliveryOutcome.Retry => NotificationStatus.Pending,
+            _ => NotificationStatus.Failed,
+        };
+        await store.Alerting.RecordAttemptAsync(
+            new DeliveryAttempt(notification.Id, attempt, at, status, watch.Elapsed.TotalMilliseconds, error), delivery, next, CancellationToken.None);
+        metrics.Attempts.WithLabels(name, outcome.ToString().ToLowerInvariant()).Inc();
+        metrics.Duration.WithLabels(name).Observe(watch.Elapsed.TotalSeconds);
+        if (outcome != DeliveryOutcome.Delivered)
+        {
+            logger.LogInformation("Webhook {Receiver} notification {Id} attempt {Attempt}: {Error} ({Outcome})", name, notification.Id, attempt, error, outcome);
+        }
+        return outcome;
+    }
+
+    /// <summary>The start of the receiver's answer, which usually says what it disliked.</summary>
+    private static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new char[ErrorBodyChars];
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+            var text = new string(buffer, 0, read).ReplaceLineEndings(" ").Trim();
+            return text.Length == 0 ? "" : $": {text}";
+        }
+        catch (Exception error) when (error is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return "";
+        }
+    }
+}
