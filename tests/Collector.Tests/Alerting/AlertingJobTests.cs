@@ -5,6 +5,7 @@ using Observability.Collector.Alerting;
 using Observability.Collector.Roadmap;
 using Observability.Collector.Tests.Infrastructure;
 using Observability.Collector.Tests.Query;
+using Observability.Core.Alerting.Notifications;
 using Observability.Core.Alerting.Rules;
 using Observability.Core.Security;
 using Observability.Tests.Shared;
@@ -52,9 +53,12 @@ public sealed class AlertingJobTests
         using var storage = TestStorage.Sqlite();
         var rulesPath = Path.Combine(storage.Folder, "alerts.yaml");
         await File.WriteAllTextAsync(rulesPath, Rules);
+        await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = await CollectorHost.StartAsync(storage, new Dictionary<string, string?>
         {
             ["Alerting:RulesPath"] = rulesPath,
+            ["Alerting:Webhooks:oncall:Url"] = receiver.Url,
+            ["Alerting:Webhooks:oncall:Secret"] = "test-secret-0123456789",
             // Ticks driven by this test alone.
             ["Alerting:EvaluationSchedule"] = "0 0 1 1 *",
             ["Roadmap:KpiSchedule"] = "0 0 1 1 *",
@@ -76,6 +80,11 @@ public sealed class AlertingJobTests
         Assert.Equal("shop: 0.2 of requests fail", alert.GetProperty("annotations").GetProperty("summary").GetString());
         var incident = (await QueryHttp.GetOkAsync(host, "/api/incidents?open=true")).GetProperty("incidents")[0];
         Assert.Equal("shop", incident.GetProperty("service").GetString());
+        var fired = (await receiver.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30), "the firing webhook"))[0];
+        Assert.True(WebhookSignature.Verify("test-secret-0123456789", fired.Header(WebhookSignature.HeaderName), fired.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+        Assert.Contains("\"status\":\"firing\"", fired.BodyText);
+        await WebhookTestPolling.UntilAsync(async () => (await QueryHttp.GetOkAsync(host, $"/api/incidents/{incident.GetProperty("id").GetString()}"))
+            .GetProperty("incident").GetProperty("notifiedAt").ValueKind != JsonValueKind.Null, "the incident's notified step");
 
         using var onCall = host.ApiClient(KnownRoles.OnCall);
         Assert.True((await onCall.PostAsync($"/api/alerts/{alert.GetProperty("fingerprint").GetString()}/ack", null)).IsSuccessStatusCode);
@@ -86,6 +95,8 @@ public sealed class AlertingJobTests
         var resolved = (await QueryHttp.GetOkAsync(host, $"/api/incidents/{incident.GetProperty("id").GetString()}")).GetProperty("incident");
         Assert.Equal("resolved", resolved.GetProperty("status").GetString());
         Assert.NotEqual(JsonValueKind.Null, resolved.GetProperty("acknowledgedAt").ValueKind);
+        var cleared = await receiver.WaitForAsync(r => r.Any(w => w.BodyText.Contains("\"status\":\"resolved\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the resolved webhook");
+        Assert.Equal(2, cleared.Count);
 
         // The rules API names the rule with its expression; the roadmap's phase 7 now has MTTD and MTTR measured.
         var rule = (await QueryHttp.GetOkAsync(host, "/api/alerts/rules")).GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "ShopErrors");
@@ -113,5 +124,18 @@ public sealed class AlertingJobTests
         var badPhase = await Assert.ThrowsAsync<Observability.Collector.Hosting.ConfigurationException>(() =>
             CollectorHost.StartAsync(storage, new Dictionary<string, string?> { ["Alerting:Phase"] = "9" }));
         Assert.Equal("Alerting:Phase 9 is not a phase of the roadmap; accepted: 1 to 7", badPhase.Message);
+    }
+}
+
+internal static class WebhookTestPolling
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(200);
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Hangfire;
 using Microsoft.Extensions.Options;
 using Observability.Core.Alerting;
+using Observability.Core.Alerting.Incidents;
 using Observability.Core.Alerting.Notifications;
 using Observability.Core.Storage;
 
@@ -21,6 +22,7 @@ public sealed class WebhookDeliveryJob(
     IOptions<WebhookOptions> options,
     WebhookMetrics metrics,
     WebhookRunLock runLock,
+    IncidentService incidents,
     TimeProvider time,
     ILogger<WebhookDeliveryJob> logger)
 {
@@ -165,11 +167,37 @@ public sealed class WebhookDeliveryJob(
             new DeliveryAttempt(notification.Id, attempt, at, status, watch.Elapsed.TotalMilliseconds, error), delivery, next, CancellationToken.None);
         metrics.Attempts.WithLabels(name, outcome.ToString().ToLowerInvariant()).Inc();
         metrics.Duration.WithLabels(name).Observe(watch.Elapsed.TotalSeconds);
-        if (outcome != DeliveryOutcome.Delivered)
+        if (outcome == DeliveryOutcome.Delivered)
+        {
+            await RecordNotifiedAsync(name, notification, at);
+        }
+        else
         {
             logger.LogInformation("Webhook {Receiver} notification {Id} attempt {Attempt}: {Error} ({Outcome})", name, notification.Id, attempt, error, outcome);
         }
         return outcome;
+    }
+
+    /// <summary>The incidents of the firing alerts a delivered notification carried were notified then (the first time only).</summary>
+    private async Task RecordNotifiedAsync(string receiver, Notification notification, DateTimeOffset at)
+    {
+        try
+        {
+            using var payload = System.Text.Json.JsonDocument.Parse(notification.Payload);
+            var firing = payload.RootElement.GetProperty("alerts").EnumerateArray()
+                .Where(alert => alert.GetProperty("status").GetString() == "firing")
+                .Select(alert => alert.GetProperty("fingerprint").GetString()!)
+                .ToList();
+            if (firing.Count > 0)
+            {
+                await incidents.OnNotifiedAsync(firing, at, receiver, CancellationToken.None);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The webhook went out; a missed "notified" step is worth a log line, not a second delivery.
+            logger.LogWarning(error, "Could not record notification {Id} on its incidents", notification.Id);
+        }
     }
 
     /// <summary>The start of the receiver's answer, which usually says what it disliked.</summary>

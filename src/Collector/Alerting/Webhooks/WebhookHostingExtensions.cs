@@ -18,6 +18,7 @@ public static class WebhookHostingExtensions
         services.AddSingleton<WebhookRunLock>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<WebhookDelivery>();
+        services.AddSingleton<IAlertStateObserver, WebhookTrigger>();
         services.AddSingleton<WebhookDeliveryJob>();
         services.AddHostedService<WebhookJobRegistration>();
         services.AddHttpClient(WebhookDeliveryJob.HttpClientName, client =>
