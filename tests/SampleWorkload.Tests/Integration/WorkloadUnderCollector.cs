@@ -71,11 +71,22 @@ public abstract class WorkloadUnderCollector : IAsyncLifetime
         {
             settings["Monitoring:Redis:cache:ConnectionString"] = redis;
         }
+        foreach (var (key, value) in await CollectorSettingsAsync())
+        {
+            settings[key] = value;
+        }
         _storage = TestStorage.Sqlite();
         Collector = await CollectorHost.StartAsync(_storage, settings);
         Api = new HttpClient { BaseAddress = new Uri(Collector.ApiUrl), Timeout = TimeSpan.FromSeconds(30) };
         ReadyAt = DateTimeOffset.UtcNow;
     }
+
+    /// <summary>More Collector settings (alerting, receivers), added to those that watch the workload.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> CollectorSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Stops what a subclass started for its Collector settings, after the workload and the Collector are gone.</summary>
+    protected virtual ValueTask DisposeMoreAsync() => ValueTask.CompletedTask;
 
     public async Task DisposeAsync()
     {
@@ -88,6 +99,7 @@ public abstract class WorkloadUnderCollector : IAsyncLifetime
         {
             await Collector.DisposeAsync();
         }
+        await DisposeMoreAsync();
         _storage?.Dispose();
         _folder.Dispose();
     }

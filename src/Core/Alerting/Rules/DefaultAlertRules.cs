@@ -20,7 +20,7 @@ public static class DefaultAlertRules
     /// <summary>
     /// The default rules for <paramref name="phase"/>: one <see cref="RoadmapTargetMissed"/> per target of the phase,
     /// measured over the KPI job's <paramref name="measurementWindow"/>; <see cref="HighErrorRatio"/> (error ratio
-    /// above 5% over 30 s, for 10 s); and <see cref="HighLatencyP99"/> (p99 beyond the p99 target in force at the phase,
+    /// above 5% over 30 s, at once); and <see cref="HighLatencyP99"/> (p99 beyond the p99 target in force at the phase,
     /// over 1 min, for 1 min), left out when no phase up to it has a p99 target.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The roadmap has no such phase.</exception>
@@ -100,7 +100,8 @@ public static class DefaultAlertRules
         Comparator = TargetComparator.GreaterThan,
         Threshold = 0.05,
         Window = TimeSpan.FromSeconds(30),
-        For = TimeSpan.FromSeconds(10),
+        // No "for": a burst raises a 30 s trailing ratio for up to 30 s, so waiting would only delay the page, not filter blips.
+        For = TimeSpan.Zero,
         Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [KnownAlertLabels.Severity] = KnownSeverities.Page },
         Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -116,7 +116,7 @@ public sealed class AlertConditionEvaluatorTests
     }
 
     /// <summary>
-    /// The default HighErrorRatio rule (above 5% over 30 s, for 10 s) evaluated every 5 s along a fault: the shop serves
+    /// The default HighErrorRatio rule (above 5% over 30 s, at once) evaluated every 5 s along a fault: the shop serves
     /// 100 requests every 10 s; from 12:00:00 a third of them fail; from 12:01:00 none do.
     /// </summary>
     [Fact]
@@ -144,15 +144,15 @@ public sealed class AlertConditionEvaluatorTests
         }
 
         // The window is read in whole 10 s buckets, the current one included. 12:00:05 reads 11:59:30..12:00:00: 33 errors
-        // of 400 (8.25%) → pending; 12:00:15 is 10 s later → firing. 12:01:25 still reads the last bad bucket (12:00:50,
+        // of 400 (8.25%) → firing at once. 12:01:25 still reads the last bad bucket (12:00:50,
         // 33 of 400); 12:01:30 reads 12:01:00..12:01:30, no errors → resolved, 30 s (one window) after the fault ended.
-        Assert.Equal(["+5s Inactive->Pending", "+15s Pending->Firing", "+90s Firing->Resolved"], timeline);
+        Assert.Equal(["+5s Inactive->Firing", "+90s Firing->Resolved"], timeline);
         var alert = Assert.Single(alerts);
         Assert.Equal("shop: error ratio 0 over 30s (above 0.05)", alert.Annotations["summary"]);
         // The impact dates from the first bad bucket, 12:00:00, not from the first evaluation that saw it (12:00:05):
-        // detected (firing) 15 s after the fault began.
+        // detected (firing) 5 s after the fault began.
         Assert.Equal(Now, alert.ImpactStart);
-        Assert.Equal(TimeSpan.FromSeconds(15), alert.FiringSince - alert.ImpactStart);
+        Assert.Equal(TimeSpan.FromSeconds(5), alert.FiringSince - alert.ImpactStart);
         Assert.Equal("page", alert.Labels["severity"]);
     }
 }

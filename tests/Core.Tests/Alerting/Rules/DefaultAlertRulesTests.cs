@@ -25,7 +25,7 @@ public sealed class DefaultAlertRulesTests
         Assert.Equal(4, missed.Select(r => r.Id).Distinct().Count());
 
         var errors = rules.Single(r => r.Name == DefaultAlertRules.HighErrorRatio);
-        Assert.Equal((RedSignal.ErrorRatio, TargetComparator.GreaterThan, 0.05, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), "page"),
+        Assert.Equal((RedSignal.ErrorRatio, TargetComparator.GreaterThan, 0.05, TimeSpan.FromSeconds(30), TimeSpan.Zero, "page"),
             (((RedCondition)errors.Condition).Signal, errors.Comparator, errors.Threshold, errors.Window, errors.For, errors.Severity));
 
         var latency = rules.Single(r => r.Name == DefaultAlertRules.HighLatencyP99);
