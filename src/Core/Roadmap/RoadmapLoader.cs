@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using Observability.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Observability.Core.Roadmap;
@@ -46,7 +47,7 @@ public static class RoadmapLoader
         return new Reader(path).ReadRoadmap(root);
     }
 
-    private sealed class Reader(string path)
+    private sealed class Reader(string path) : YamlFileReader(path)
     {
         private readonly HashSet<string> _targetIds = new(StringComparer.Ordinal);
 
@@ -81,7 +82,7 @@ public static class RoadmapLoader
                     infrastructure.Add(ReadInfrastructure(Mapping(row, "an infrastructure row"), phases, infrastructure));
                 }
             }
-            return new RoadmapDefinition(phases, endState, infrastructure, path);
+            return new RoadmapDefinition(phases, endState, infrastructure, FilePath);
         }
 
         private RoadmapPhase ReadPhase(YamlMappingNode node, List<RoadmapPhase> before)
@@ -209,67 +210,6 @@ public static class RoadmapLoader
             throw Error(node, $"months '{text}' is not a range like '3-4' (first month 1 or later, last not before first)");
         }
 
-        private void Keys(YamlMappingNode node, params string[] accepted)
-        {
-            foreach (var key in node.Children.Keys)
-            {
-                var name = (key as YamlScalarNode)?.Value ?? "";
-                if (!accepted.Contains(name, StringComparer.Ordinal))
-                {
-                    throw Error(key, $"unknown key '{name}'; accepted here: {string.Join(", ", accepted)}");
-                }
-            }
-        }
-
-        private YamlNode Required(YamlMappingNode node, string key) =>
-            Optional(node, key) ?? throw Error(node, $"missing '{key}'");
-
-        private static YamlNode? Optional(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
-
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"expected {what} as a mapping of keys to values");
-
-        private YamlSequenceNode Sequence(YamlNode node, string key) =>
-            node as YamlSequenceNode ?? throw Error(node, $"'{key}' must be a list");
-
-        private string Text(YamlNode node, string key)
-        {
-            if (node is YamlScalarNode { Value: { } value } && value.Trim().Length > 0)
-            {
-                return value.Trim();
-            }
-            throw Error(node, $"'{key}' must be a non-empty text");
-        }
-
-        private double Number(YamlNode node, string key)
-        {
-            var text = Text(node, key);
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-            {
-                return value;
-            }
-            throw Error(node, $"'{key}' must be a number, not '{text}'");
-        }
-
-        private int Integer(YamlNode node, string key, int min, int max)
-        {
-            var text = Text(node, key);
-            if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-            throw Error(node, $"'{key}' must be a whole number from {min} to {max}, not '{text}'");
-        }
-
-        private bool Boolean(YamlNode node, string key) => Text(node, key) switch
-        {
-            "true" => true,
-            "false" => false,
-            var other => throw Error(node, $"'{key}' must be true or false, not '{other}'"),
-        };
-
-        private RoadmapException Error(YamlNode node, string problem) =>
-            new($"{path}:{node.Start.Line}:{node.Start.Column}: {problem}");
+        protected override Exception Refuse(string message) => new RoadmapException(message);
     }
 }

@@ -4,6 +4,7 @@ using Observability.Core.Alerting.Slo;
 using Observability.Core.Metrics;
 using Observability.Core.Roadmap;
 using YamlDotNet.Core;
+using Observability.Core.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Observability.Core.Alerting.Rules;
@@ -66,7 +67,7 @@ public static partial class AlertRulesLoader
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex SloName();
 
-    private sealed class Reader(string path)
+    private sealed class Reader(string path) : YamlFileReader(path)
     {
         private static readonly string[] ConditionKeys = ["kpi", "red", "metric", "slo_burn"];
         private readonly Dictionary<string, SloDefinition> _slos = new(StringComparer.Ordinal);
@@ -95,7 +96,7 @@ public static partial class AlertRulesLoader
                     rules.Add(ReadRule(Mapping(item, "a rule"), ruleNames));
                 }
             }
-            return new AlertRulesFile(rules, slos, path);
+            return new AlertRulesFile(rules, slos, FilePath);
         }
 
         private AlertRule ReadRule(YamlMappingNode node, Dictionary<string, YamlNode> names)
@@ -448,52 +449,6 @@ public static partial class AlertRulesLoader
             return duration;
         }
 
-        private void Keys(YamlMappingNode node, params string[] accepted)
-        {
-            foreach (var key in node.Children.Keys)
-            {
-                var name = (key as YamlScalarNode)?.Value ?? "";
-                if (!accepted.Contains(name, StringComparer.Ordinal))
-                {
-                    throw Error(key, $"unknown key '{name}'; accepted here: {string.Join(", ", accepted)}");
-                }
-            }
-        }
-
-        private static bool IsEmpty(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" };
-
-        private YamlNode Required(YamlMappingNode node, string key) =>
-            Optional(node, key) ?? throw Error(node, $"missing '{key}'");
-
-        private static YamlNode? Optional(YamlMappingNode node, string key) =>
-            node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
-
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"expected {what} as a mapping of keys to values");
-
-        private YamlSequenceNode Sequence(YamlNode node, string key) =>
-            node as YamlSequenceNode ?? throw Error(node, $"'{key}' must be a list");
-
-        private string Text(YamlNode node, string key)
-        {
-            if (node is YamlScalarNode { Value: { } value } && value.Trim().Length > 0)
-            {
-                return value.Trim();
-            }
-            throw Error(node, $"'{key}' must be a non-empty text");
-        }
-
-        private double Number(YamlNode node, string key)
-        {
-            var text = Text(node, key);
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-            {
-                return value;
-            }
-            throw Error(node, $"'{key}' must be a number, not '{text}'");
-        }
-
-        private AlertRulesException Error(YamlNode node, string problem) =>
-            new($"{path}:{node.Start.Line}:{node.Start.Column}: {problem}");
+        protected override Exception Refuse(string message) => new AlertRulesException(message);
     }
 }
