@@ -110,6 +110,47 @@ public sealed class AlertingJobTests
     }
 
     [Fact]
+    public async Task An_slos_budget_and_burn_rates_are_stored_on_the_kpi_ticks_and_served()
+    {
+        using var storage = TestStorage.Sqlite();
+        var rulesPath = Path.Combine(storage.Folder, "alerts.yaml");
+        await File.WriteAllTextAsync(rulesPath, """
+            slos:
+              - name: shop-availability
+                service: shop
+                objective: 0.99
+                window: 30d
+                indicator: availability
+            """);
+        await using var host = await CollectorHost.StartAsync(storage, new Dictionary<string, string?>
+        {
+            ["Alerting:RulesPath"] = rulesPath,
+            ["Roadmap:KpiSchedule"] = "0 0 1 1 *",
+        });
+        // 100 requests, 2 in error: SLI 98%; allowed bad = 1% of 100 = 1, so the budget is overspent: 1 - 2/1 = -100%;
+        // every burn-rate window holds all of them: (2/100) / 0.01 = 2.
+        var end = DateTimeOffset.UtcNow.AddSeconds(-20);
+        await SendAsync(host, end, failed: 2);
+        var tick = DateTimeOffset.UtcNow;
+        await host.Services.GetRequiredService<KpiJob>().MeasureAsync(tick, None);
+
+        var slo = (await QueryHttp.GetOkAsync(host, "/api/slos")).GetProperty("slos")[0];
+        Assert.Equal(("shop-availability", 0.99), (slo.GetProperty("name").GetString(), slo.GetProperty("objective").GetDouble()));
+        var latest = slo.GetProperty("latest");
+        Assert.Equal(98, latest.GetProperty("sli").GetProperty("value").GetDouble(), 6);
+        Assert.Equal(-100, latest.GetProperty("budget_remaining").GetProperty("value").GetDouble(), 6);
+        Assert.Equal(2, latest.GetProperty("burn_rate_1h").GetProperty("value").GetDouble(), 6);
+        Assert.Equal(2, latest.GetProperty("burn_rate_5m").GetProperty("value").GetDouble(), 6);
+
+        var series = (await QueryHttp.GetOkAsync(host, "/api/slos/shop-availability")).GetProperty("series");
+        Assert.Equal(1, series.GetProperty("budget_remaining").GetArrayLength());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await QueryHttp.GetAsync(host, "/api/slos/nope")).Status);
+        // Its burn-rate rules are evaluated with the others.
+        var rules = (await QueryHttp.GetOkAsync(host, "/api/alerts/rules")).GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal(3, rules.Count(id => id!.StartsWith("SloErrorBudgetBurn:shop-availability:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_bad_rules_file_or_phase_stops_the_collector_naming_it()
     {
         using var storage = TestStorage.Sqlite();
