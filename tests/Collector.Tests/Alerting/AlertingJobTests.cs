@@ -21,7 +21,7 @@ public sealed class AlertingJobTests
 
     private const string Rules = """
         rules:
-          - name: ShopErrors
+          - name: HighErrorRatio
             red: { signal: error_ratio, service: shop }
             comparator: ">"
             threshold: 0.05
@@ -59,9 +59,8 @@ public sealed class AlertingJobTests
             ["Alerting:RulesPath"] = rulesPath,
             ["Alerting:Webhooks:oncall:Url"] = receiver.Url,
             ["Alerting:Webhooks:oncall:Secret"] = "test-secret-0123456789",
-            // Ticks driven by this test alone.
-            ["Alerting:EvaluationSchedule"] = "0 0 1 1 *",
-            ["Roadmap:KpiSchedule"] = "0 0 1 1 *",
+            // KPI ticks driven by this test alone (alert evaluation is already).
+            ["Roadmap:KpiSchedule"] = CollectorHost.NeverSchedule,
         });
         var burst = DateTimeOffset.UtcNow.AddMinutes(-2);
         await SendAsync(host, burst, failed: 20);
@@ -75,7 +74,7 @@ public sealed class AlertingJobTests
         await job.RunAsync(None);
 
         var alert = (await QueryHttp.GetOkAsync(host, "/api/alerts?state=firing")).GetProperty("alerts")[0];
-        Assert.Equal(("ShopErrors", "shop", "page"), (alert.GetProperty("rule").GetString(), alert.GetProperty("labels").GetProperty("service").GetString(), alert.GetProperty("labels").GetProperty("severity").GetString()));
+        Assert.Equal(("HighErrorRatio", "shop", "page"), (alert.GetProperty("rule").GetString(), alert.GetProperty("labels").GetProperty("service").GetString(), alert.GetProperty("labels").GetProperty("severity").GetString()));
         Assert.Equal(0.2, alert.GetProperty("value").GetDouble(), 6);
         Assert.Equal("shop: 0.2 of requests fail", alert.GetProperty("annotations").GetProperty("summary").GetString());
         var incident = (await QueryHttp.GetOkAsync(host, "/api/incidents?open=true")).GetProperty("incidents")[0];
@@ -99,7 +98,7 @@ public sealed class AlertingJobTests
         Assert.Equal(2, cleared.Count);
 
         // The rules API names the rule with its expression; the roadmap's phase 7 now has MTTD and MTTR measured.
-        var rule = (await QueryHttp.GetOkAsync(host, "/api/alerts/rules")).GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "ShopErrors");
+        var rule = (await QueryHttp.GetOkAsync(host, "/api/alerts/rules")).GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("id").GetString() == "HighErrorRatio");
         Assert.Equal("error_ratio of shop over 30s > 0.05", rule.GetProperty("expression").GetString());
         await host.Services.GetRequiredService<KpiJob>().MeasureAsync(DateTimeOffset.UtcNow, None);
         var roadmap = await QueryHttp.GetOkAsync(host, "/api/roadmap?window=now");
@@ -125,7 +124,7 @@ public sealed class AlertingJobTests
         await using var host = await CollectorHost.StartAsync(storage, new Dictionary<string, string?>
         {
             ["Alerting:RulesPath"] = rulesPath,
-            ["Roadmap:KpiSchedule"] = "0 0 1 1 *",
+            ["Roadmap:KpiSchedule"] = CollectorHost.NeverSchedule,
         });
         // 100 requests, 2 in error: SLI 98%; allowed bad = 1% of 100 = 1, so the budget is overspent: 1 - 2/1 = -100%;
         // every burn-rate window holds all of them: (2/100) / 0.01 = 2.

@@ -37,6 +37,9 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public IngestQueue Queue => _app.Services.GetRequiredService<IngestQueue>();
 
+    /// <summary>A cron expression whose next occurrence is at least months away: a recurring job that does not run in a test.</summary>
+    public const string NeverSchedule = "0 0 1 1 *";
+
     /// <summary>An API token per role, configured as Api:Tokens:test-&lt;role&gt; in every test host.</summary>
     public static IReadOnlyDictionary<string, string> Tokens { get; } = KnownRoles.All.ToDictionary(role => role, _ => Convert.ToHexString(RandomNumberGenerator.GetBytes(20)));
 
@@ -66,6 +69,9 @@ public sealed class CollectorHost : IAsyncDisposable
             ["Collector:OtlpGrpcUrl"] = grpcUrl,
             ["Collector:OtlpHttpUrl"] = httpUrl,
         };
+        // Alerts are evaluated when a test says so: the recurring evaluation would retire the alerts a test stores by hand
+        // (their rules are not in the rule set) and race with its ticks. A test that wants it running sets the schedule.
+        configuration["Alerting:EvaluationSchedule"] = NeverSchedule;
         foreach (var (role, token) in Tokens)
         {
             configuration[$"Api:Tokens:test-{role.ToLowerInvariant()}:Token"] = token;

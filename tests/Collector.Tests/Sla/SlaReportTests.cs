@@ -82,6 +82,8 @@ public sealed class SlaReportTests
             ["Monitoring:Probes:self:Url"] = "http://127.0.0.1:1/healthz",
             ["Monitoring:Probes:down:Url"] = $"http://127.0.0.1:{FreePort.Next()}/",
             ["Monitoring:Probes:down:TimeoutSeconds"] = "2",
+            // The test's own two probe runs only.
+            ["Monitoring:ProbeSchedule"] = CollectorHost.NeverSchedule,
         });
         host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MonitoringOptions>>().Value.Probes["self"].Url = host.ApiUrl + "/healthz";
         var probes = ActivatorUtilities.CreateInstance<ProbeJob>(host.Services);

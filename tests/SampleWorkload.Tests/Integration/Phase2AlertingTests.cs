@@ -23,6 +23,7 @@ public sealed class Phase2AlertingWorkload : WorkloadUnderCollector
         return new Dictionary<string, string?>
         {
             ["Alerting:Phase"] = "2",
+            ["Alerting:EvaluationSchedule"] = "*/2 * * * * *",
             ["Alerting:Webhooks:oncall:Url"] = Receiver.Url,
             ["Alerting:Webhooks:oncall:Secret"] = Secret,
             ["Alerting:Webhooks:oncall:GroupBy:0"] = "alertname",
