@@ -26,6 +26,9 @@ public sealed partial class Overview : IAsyncDisposable
     [Inject]
     public required ILogger<Overview> Logger { get; set; }
 
+    [Inject]
+    public required TimeProvider Time { get; set; }
+
     private OverviewSnapshot? Snapshot { get; set; }
 
     private string? Error { get; set; }
@@ -44,7 +47,7 @@ public sealed partial class Overview : IAsyncDisposable
         // Only an interactive page (after render, with a circuit) refreshes; the prerendered HTML is read once.
         if (firstRender && _timer is null)
         {
-            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(RefreshMilliseconds));
+            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(RefreshMilliseconds), Time);
             _refreshing = RefreshAsync(_timer);
         }
     }
