@@ -111,4 +111,30 @@ public sealed class SignInAndRolesTests(BrowserFixture fixture) : IClassFixture<
         Assert.Contains("needs the Admin role", await page.TextContentAsync("body"));
         Assert.DoesNotContain("Recurring Jobs", await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_signed_in_sre_may_do_what_an_sre_token_may_and_on_call_may_not()
+    {
+        async Task<IAPIResponse> RecordBaselineAsync(string role)
+        {
+            var name = role.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6];
+            var password = "long-password-" + Guid.NewGuid().ToString("N")[..8];
+            await fixture.Dashboard.CreateUserAsync(name, password, role);
+            var page = await fixture.NewPageAsync();
+            await page.GotoAsync("/");
+            await SignInAsync(page, name, password);
+            await page.WaitForURLAsync(fixture.Dashboard.Url + "/");
+            // The session cookie alone, as a script on the page would send it.
+            return await page.Context.APIRequest.PostAsync("/api/kpis/response_time_p99/baseline", new() { DataObject = new { } });
+        }
+
+        var sre = await RecordBaselineAsync(KnownRoles.Sre);
+        var onCall = await RecordBaselineAsync(KnownRoles.OnCall);
+
+        // Allowed: the request reaches the endpoint, which has no telemetry to take a baseline from.
+        Assert.Equal(409, sre.Status);
+        Assert.Contains("response_time_p99 has no value", await sre.TextAsync());
+        Assert.Equal(403, onCall.Status);
+        Assert.Contains("needs one of: SRE, Admin", await onCall.TextAsync());
+    }
 }
