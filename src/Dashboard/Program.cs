@@ -30,7 +30,10 @@ public static class Program
                 var otlp = builder.Configuration["Collector:OtlpGrpcUrl"] is { Length: > 0 } url ? url : "http://localhost:4317";
                 Console.WriteLine($"Starting the sample workload (phase {DemoWorkload.Phase}, {DemoWorkload.Users} users) as the demo; {NoDemoFlag} leaves it out...");
                 demo = await DemoWorkload.StartAsync(otlp, Path.Combine(DashboardHostingExtensions.DataFolder(builder.Configuration), "workload"), stopping.Token);
-                Console.WriteLine($"Sample workload running: gateway {demo.Gateway}");
+                foreach (var line in demo.Summary)
+                {
+                    Console.WriteLine(line);
+                }
                 builder.Configuration.AddInMemoryCollection(await demo.CollectorSettingsAsync(stopping.Token));
             }
             builder.AddDashboard();

@@ -43,6 +43,11 @@ public sealed class DemoWorkload : IAsyncDisposable
     /// <summary>The launcher's output so far (its summary, or why it failed).</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>The launcher's summary of what it started (where everything listens), without its own Ctrl+C line.</summary>
+    public IEnumerable<string> Summary => _output
+        .SkipWhile(line => !line.StartsWith("Sample workload, phase", StringComparison.Ordinal))
+        .TakeWhile(line => !line.Contains(ReadyLine, StringComparison.Ordinal));
+
     /// <summary>Starts the launcher and waits until it reports everything running and its gateway answers /healthz.</summary>
     public static async Task<DemoWorkload> StartAsync(string otlpGrpcUrl, string dataFolder, CancellationToken cancellationToken)
     {
