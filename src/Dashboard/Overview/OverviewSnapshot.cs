@@ -14,7 +14,12 @@ public sealed record OverviewSnapshot(
     IReadOnlyList<AlertInstance> FiringAlerts,
     IReadOnlyList<Incident> OpenIncidents,
     string? Service,
-    RedPoint? Red);
+    RedPoint? Red)
+{
+    /// <summary>Each target KPI's samples over the last hour, oldest first (for the sparklines); a KPI missing here has none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset At, double? Value)>> LastHour { get; init; } =
+        new Dictionary<string, IReadOnlyList<(DateTimeOffset At, double? Value)>>();
+}
 
 /// <summary>Reads the Overview's figures; the page depends on this alone, so its tests can feed it fixed data.</summary>
 public interface IOverviewSource

@@ -21,6 +21,9 @@ internal sealed class OverviewSource(
 
     private const int MaxIncidents = 20;
 
+    /// <summary>An hour of 15-second ticks is 240 samples; the limit leaves room for a faster schedule.</summary>
+    private const int MaxSparklineSamples = 1_000;
+
     public async Task<OverviewSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -39,6 +42,15 @@ internal sealed class OverviewSource(
         var services = await red.ServicesAsync(RedQueryService.DefaultKinds, now - RedWindow, now, cancellationToken);
         var edge = kpiOptions.EdgeService;
         var shown = string.IsNullOrEmpty(edge) ? services.FirstOrDefault() : services.FirstOrDefault(s => s.Service == edge);
-        return new OverviewSnapshot(now, phase, alerts, incidents, shown?.Service ?? (string.IsNullOrEmpty(edge) ? null : edge), shown?.Red);
+        var lastHour = new Dictionary<string, IReadOnlyList<(DateTimeOffset At, double? Value)>>(StringComparer.Ordinal);
+        foreach (var metric in phase.Targets.Select(t => t.Target.Metric).Distinct(StringComparer.Ordinal))
+        {
+            var samples = await kpis.GetSamplesAsync(metric, now - TimeSpan.FromHours(1), now, MaxSparklineSamples, cancellationToken);
+            lastHour[metric] = [.. samples.Select(s => (s.MeasuredAt, s.Measurement.Value))];
+        }
+        return new OverviewSnapshot(now, phase, alerts, incidents, shown?.Service ?? (string.IsNullOrEmpty(edge) ? null : edge), shown?.Red)
+        {
+            LastHour = lastHour,
+        };
     }
 }

@@ -41,7 +41,14 @@ internal static class OverviewData
         withAlert ? [FiringAlert] : [],
         withAlert ? [OpenIncident] : [],
         "gateway",
-        withRed ? new RedPoint(Now.UtcDateTime, (long)(requestsPerSecond * 60), 3, requestsPerSecond, 3 / (requestsPerSecond * 60), 120, 250, 300, p99) : null);
+        withRed ? new RedPoint(Now.UtcDateTime, (long)(requestsPerSecond * 60), 3, requestsPerSecond, 3 / (requestsPerSecond * 60), 120, 250, 300, p99) : null)
+    {
+        LastHour = new Dictionary<string, IReadOnlyList<(DateTimeOffset At, double? Value)>>
+        {
+            [P99Target.Metric] = [(Now.AddMinutes(-2), 380), (Now.AddMinutes(-1), 420), (Now, p99)],
+            [LagTarget.Metric] = [(Now.AddMinutes(-1), null)],
+        },
+    };
 }
 
 /// <summary>An overview source that returns what the test says, and counts how often it was asked.</summary>

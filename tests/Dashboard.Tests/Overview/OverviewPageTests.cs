@@ -38,6 +38,8 @@ public sealed class OverviewPageTests : MudTestContext
         Assert.Equal(["met", "missed", "no-data"], targets.Select(t => t.GetAttribute("data-status")));
         Assert.Contains("actual 412 ms, target < 500 ms", targets[0].TextContent);
         Assert.Contains("no data: no points for metric 'postgresql.replication.lag' in the last 5 minutes", targets[2].TextContent);
+        var sparklines = page.FindAll("[data-testid=sparkline]");
+        Assert.Equal(["last hour: 3 samples, 380 to 420 ms", "last hour: no data", "last hour: no data"], sparklines.Select(s => s.GetAttribute("title")));
     }
 
     [Fact]

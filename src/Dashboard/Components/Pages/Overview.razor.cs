@@ -83,6 +83,9 @@ public sealed partial class Overview : IAsyncDisposable
         }
     }
 
+    private IReadOnlyList<(DateTimeOffset At, double? Value)> SamplesOf(Core.Roadmap.TargetVerdict target) =>
+        Snapshot!.LastHour.TryGetValue(target.Target.Metric, out var samples) ? samples : [];
+
     private static string AlertText(AlertInstance alert)
     {
         var summary = alert.Annotations.TryGetValue("summary", out var text) ? text : alert.RuleName;
