@@ -137,4 +137,20 @@ public sealed class SignInAndRolesTests(BrowserFixture fixture) : IClassFixture<
         Assert.Equal(403, onCall.Status);
         Assert.Contains("needs one of: SRE, Admin", await onCall.TextAsync());
     }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page, "admin", fixture.Dashboard.AdminPassword);
+        await page.WaitForURLAsync(fixture.Dashboard.Url + "/");
+
+        await page.ClickAsync("text=Sign out");
+        await page.WaitForURLAsync(new Regex("/signin$"));
+        await page.GotoAsync("/");
+
+        Assert.Matches(new Regex("/signin\\?ReturnUrl=%2F$"), page.Url);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "observability.auth");
+    }
 }
