@@ -3,23 +3,29 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Observability.Core.Security;
 using Observability.Core.Storage;
+using Observability.Core.Storage.Postgres;
 using Observability.Core.Storage.Sqlite;
 using Observability.Dashboard.Users;
+using Observability.Tests.Shared;
 
 namespace Observability.Dashboard.Tests.Users;
 
-/// <summary>Users in a real embedded store: created with a hashed password, signed in only with the right one.</summary>
-public sealed class UserAccountsTests : IAsyncLifetime
+/// <summary>Users in a real store of either kind: created with a hashed password, signed in only with the right one.</summary>
+public abstract class UserAccountsContract : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "observability-users-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 3, 0, 0, TimeSpan.Zero));
-    private SqliteTelemetryStore _store = null!;
+    private ITelemetryStore _store = null!;
     private UserAccounts _accounts = null!;
+
+    protected abstract Task<ITelemetryStore> CreateStoreAsync();
+
+    protected virtual void DeleteStore()
+    {
+    }
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_folder);
-        _store = new SqliteTelemetryStore(new SqliteStorageOptions { Path = Path.Combine(_folder, "test.db") }, NullLogger<SqliteTelemetryStore>.Instance);
+        _store = await CreateStoreAsync();
         await _store.InitializeAsync(CancellationToken.None);
         _accounts = new UserAccounts(_store, _time);
     }
@@ -27,7 +33,7 @@ public sealed class UserAccountsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        DeleteStore();
     }
 
     [Fact]
