@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test project against real components. Installs what the tests need when it is missing
-# (PostgreSQL 15 server binaries, redis-server, promtool from Debian's prometheus package), then prints one summary line:
+# (PostgreSQL 15 server binaries, redis-server, promtool from Debian's prometheus package, chromium), then prints one summary line:
 # "N passed, N failed". Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# Debian's Chromium for the Playwright end-to-end tests (they never download a browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

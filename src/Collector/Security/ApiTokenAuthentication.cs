@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Observability.Collector.Hosting;
@@ -109,17 +110,23 @@ public sealed class ApiTokenRegistry
 
 public static class ApiTokenHostingExtensions
 {
-    /// <summary>The ApiToken scheme and the role policies of <see cref="KnownPolicies"/>.</summary>
+    /// <summary>The ApiToken scheme and the role policies of <see cref="KnownPolicies"/> (which also accept the cookie scheme when a host registers it).</summary>
     public static WebApplicationBuilder AddApiTokens(this WebApplicationBuilder builder)
     {
         var tokens = builder.Configuration.GetSection("Api:Tokens").Get<Dictionary<string, ApiTokenOptions>>() ?? [];
         builder.Services.AddSingleton(new ApiTokenRegistry(tokens));
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
-        builder.Services.AddAuthorization(authorization =>
+        builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthenticationOptions>>((authorization, authentication) =>
         {
+            // A host that signs people in with a cookie (the Dashboard) lets them do what a token of the same role may.
+            // The token scheme stays first, so an API request without credentials still gets its JSON 401.
+            string[] schemes = authentication.Value.Schemes.Any(s => s.Name == CookieAuthenticationDefaults.AuthenticationScheme)
+                ? [ApiTokenHandler.SchemeName, CookieAuthenticationDefaults.AuthenticationScheme]
+                : [ApiTokenHandler.SchemeName];
             foreach (var (policy, roles) in KnownPolicies.Roles)
             {
-                authorization.AddPolicy(policy, rule => rule.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireRole(roles));
+                authorization.AddPolicy(policy, rule => rule.AddAuthenticationSchemes(schemes).RequireRole(roles));
             }
         });
         return builder;

@@ -22,6 +22,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>Daily probe tallies and monthly SLA reports in the same database.</summary>
     Sla.ISlaStore Sla { get; }
 
+    /// <summary>The dashboard's users in the same database.</summary>
+    Users.IUserStore Users { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

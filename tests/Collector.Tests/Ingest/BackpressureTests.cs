@@ -125,6 +125,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
 
     public Observability.Core.Sla.ISlaStore Sla => inner.Sla;
 
+    public Observability.Core.Users.IUserStore Users => inner.Users;
+
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITelemetryStore));

@@ -128,5 +128,6 @@ internal static class PostgresSchema
         KpiTables.Schema("bigint", "double precision", "text"),
         AlertingTables.Schema("bigint", "double precision", "text"),
         SlaTables.Schema("bigint", "text"),
+        UserTables.Schema("bigint", "text"),
     ];
 }

@@ -14,4 +14,7 @@ public sealed partial class PostgresTelemetryStore
 
     /// <summary>Daily probe tallies and monthly SLA reports in this database.</summary>
     public Sla.ISlaStore Sla => field ??= new SlaTables(Sql);
+
+    /// <summary>The dashboard's users in this database.</summary>
+    public Users.IUserStore Users => field ??= new UserTables(Sql);
 }

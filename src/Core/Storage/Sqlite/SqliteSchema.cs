@@ -109,5 +109,6 @@ internal static class SqliteSchema
         KpiTables.Schema("INTEGER", "REAL", "TEXT"),
         AlertingTables.Schema("INTEGER", "REAL", "TEXT"),
         SlaTables.Schema("INTEGER", "TEXT"),
+        UserTables.Schema("INTEGER", "TEXT"),
     ];
 }

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Observability.Core.Security;
+using Observability.Core.Storage;
+using Observability.Core.Users;
+
+namespace Observability.Dashboard.Users;
+
+/// <summary>Creates users and checks their passwords with ASP.NET Core Identity's hasher (PBKDF2, salted, versioned).</summary>
+public sealed class UserAccounts(ITelemetryStore store, TimeProvider time)
+{
+    /// <summary>Shorter passwords are refused when a user is created.</summary>
+    public const int MinimumPasswordLength = 12;
+
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    /// <summary>Hashed once, so a sign-in for a name that does not exist costs as much as one with a wrong password.</summary>
+    private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword("", Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
+
+    public IUserStore Store => store.Users;
+
+    /// <summary>Adds a user; throws <see cref="ArgumentException"/> naming the field when the name, password or role is not acceptable.</summary>
+    public async Task<UserRecord> CreateAsync(string name, string password, string role, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ArgumentException("name must be 1 to 64 characters without spaces", nameof(name));
+        }
+        if (password.Length < MinimumPasswordLength)
+        {
+            throw new ArgumentException($"password must be at least {MinimumPasswordLength} characters", nameof(password));
+        }
+        var knownRole = KnownRoles.Normalize(role) ?? throw new ArgumentException($"role '{role}' is not one of: {string.Join(", ", KnownRoles.All)}", nameof(role));
+        var user = new UserRecord(name, Hasher.HashPassword(name, password), knownRole, time.GetUtcNow(), null);
+        if (!await store.Users.AddAsync(user, cancellationToken))
+        {
+            throw new ArgumentException($"a user named '{name}' already exists", nameof(name));
+        }
+        return user;
+    }
+
+    /// <summary>The signed-in identity for a right name and password of an enabled user; null otherwise, for whatever reason.</summary>
+    public async Task<ClaimsPrincipal?> SignInAsync(string name, string password, string scheme, CancellationToken cancellationToken)
+    {
+        var user = string.IsNullOrWhiteSpace(name) ? null : await store.Users.FindAsync(name, cancellationToken);
+        if (user is null)
+        {
+            Hasher.VerifyHashedPassword("", DecoyHash.Value, password);
+            return null;
+        }
+        var result = Hasher.VerifyHashedPassword(user.Name, user.PasswordHash, password);
+        if (result == PasswordVerificationResult.Failed || user.IsDisabled)
+        {
+            return null;
+        }
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await store.Users.SetPasswordHashAsync(user.Name, Hasher.HashPassword(user.Name, password), cancellationToken);
+        }
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], scheme, ClaimTypes.Name, ClaimTypes.Role);
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>A password people can type: 20 characters from 120 random bits.</summary>
+    public static string GeneratePassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+}
