@@ -41,8 +41,19 @@ public static class DashboardHostingExtensions
         {
             defaults["Storage:Sqlite:Path"] = Path.Combine(dataFolder, "observability.db");
         }
-        // Defaults go first, so that every configured value (files, environment, command line) still wins.
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+        // Right after the settings files, so the environment, the command line and a host's own settings still win, while the
+        // Collector's appsettings.json (which a project referencing both may carry instead of the Dashboard's) does not
+        // put the database beside the binary's "data/" in place of the Dashboard's data folder.
+        var sources = builder.Configuration.Sources;
+        var afterFiles = 0;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource)
+            {
+                afterFiles = i + 1;
+            }
+        }
+        sources.Insert(afterFiles, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
         builder.WebHost.UseStaticWebAssets();
         return builder;
     }
