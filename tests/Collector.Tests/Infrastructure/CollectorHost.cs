@@ -59,6 +59,26 @@ public sealed class CollectorHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null)
     {
+        // Test processes run side by side: a port found free here can be bound by another process before this host binds
+        // it. Such a start is retried on new ports (the ports a test chose itself are its own business).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(storage, settings, configureServices);
+            }
+            catch (IOException error) when (error.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 3)
+            {
+                // Another process took one of the ports between the check and the bind; the next attempt picks new ones.
+            }
+        }
+    }
+
+    private static async Task<CollectorHost> TryStartAsync(
+        TestStorage storage,
+        IReadOnlyDictionary<string, string?>? settings,
+        Action<IServiceCollection>? configureServices)
+    {
         var grpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var httpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var apiUrl = $"http://127.0.0.1:{FreePort.Next()}";
