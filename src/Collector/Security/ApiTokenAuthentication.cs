@@ -63,8 +63,10 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
         var role = Context.User.FindFirstValue(ClaimTypes.Role);
         var policy = Context.GetEndpoint()?.Metadata.GetMetadata<AuthorizeAttribute>()?.Policy;
         var allowed = policy is not null && KnownPolicies.Roles.TryGetValue(policy, out var roles) ? string.Join(", ", roles) : "another role";
+        // A dashboard user signed in by cookie is refused here too; say which kind of principal it is.
+        var who = Context.User.Identity?.AuthenticationType == SchemeName ? "token" : "user";
         await QueryJson.Error(StatusCodes.Status403Forbidden,
-            $"token '{Context.User.Identity?.Name}' has the role {role}; {Request.Method} {Request.Path} needs one of: {allowed}").ExecuteAsync(Context);
+            $"{who} '{Context.User.Identity?.Name}' has the role {role}; {Request.Method} {Request.Path} needs one of: {allowed}").ExecuteAsync(Context);
     }
 }
 

@@ -135,7 +135,9 @@ public sealed class SignInAndRolesTests(BrowserFixture fixture) : IClassFixture<
         Assert.Equal(409, sre.Status);
         Assert.Contains("response_time_p99 has no value", await sre.TextAsync());
         Assert.Equal(403, onCall.Status);
+        Assert.Contains("has the role OnCall; POST", await onCall.TextAsync());
         Assert.Contains("needs one of: SRE, Admin", await onCall.TextAsync());
+        Assert.DoesNotContain("token '", await onCall.TextAsync());
     }
 
     [Fact]
