@@ -128,12 +128,7 @@ public sealed class SqliteAlertingStoreTests : AlertingStoreContract, IDisposabl
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("obs-alerting-").FullName;
 
-    protected override async Task<ITelemetryStore> OpenAsync()
-    {
-        var store = new SqliteTelemetryStore(new SqliteStorageOptions { Path = Path.Combine(_folder, "alerting.db") }, NullLogger<SqliteTelemetryStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
-    }
+    protected override Task<ITelemetryStore> OpenAsync() => TestStores.SqliteAsync(_folder, "alerting.db");
 
     public void Dispose()
     {
@@ -144,11 +139,5 @@ public sealed class SqliteAlertingStoreTests : AlertingStoreContract, IDisposabl
 
 public sealed class PostgresAlertingStoreTests(PostgresServer server) : AlertingStoreContract, IClassFixture<PostgresServer>
 {
-    protected override async Task<ITelemetryStore> OpenAsync()
-    {
-        var connectionString = await server.CreateDatabaseAsync("alerting_" + Guid.NewGuid().ToString("N")[..12]);
-        var store = new PostgresTelemetryStore(connectionString, NullLogger<PostgresTelemetryStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
-    }
+    protected override Task<ITelemetryStore> OpenAsync() => TestStores.PostgresAsync(server, "alerting_");
 }

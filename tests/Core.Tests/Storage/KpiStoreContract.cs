@@ -76,12 +76,7 @@ public sealed class SqliteKpiStoreTests : KpiStoreContract, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("obs-kpis-").FullName;
 
-    protected override async Task<ITelemetryStore> OpenAsync()
-    {
-        var store = new SqliteTelemetryStore(new SqliteStorageOptions { Path = Path.Combine(_folder, "kpis.db") }, NullLogger<SqliteTelemetryStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
-    }
+    protected override Task<ITelemetryStore> OpenAsync() => TestStores.SqliteAsync(_folder, "kpis.db");
 
     public void Dispose()
     {
@@ -92,11 +87,5 @@ public sealed class SqliteKpiStoreTests : KpiStoreContract, IDisposable
 
 public sealed class PostgresKpiStoreTests(PostgresServer server) : KpiStoreContract, IClassFixture<PostgresServer>
 {
-    protected override async Task<ITelemetryStore> OpenAsync()
-    {
-        var connectionString = await server.CreateDatabaseAsync("kpis_" + Guid.NewGuid().ToString("N")[..12]);
-        var store = new PostgresTelemetryStore(connectionString, NullLogger<PostgresTelemetryStore>.Instance);
-        await store.InitializeAsync(CancellationToken.None);
-        return store;
-    }
+    protected override Task<ITelemetryStore> OpenAsync() => TestStores.PostgresAsync(server, "kpis_");
 }
