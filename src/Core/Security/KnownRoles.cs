@@ -29,10 +29,14 @@ public static class KnownPolicies
     /// <summary>Users, webhooks, the Hangfire dashboard.</summary>
     public const string Administer = "administer";
 
+    /// <summary>Read services, traces, metrics, alerts and incidents in the dashboard: the people who investigate, not executives.</summary>
+    public const string Investigate = "investigate";
+
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Roles = new Dictionary<string, IReadOnlyList<string>>
     {
         [Respond] = [KnownRoles.OnCall, KnownRoles.Sre, KnownRoles.Admin],
         [Operate] = [KnownRoles.Sre, KnownRoles.Admin],
         [Administer] = [KnownRoles.Admin],
+        [Investigate] = [KnownRoles.OnCall, KnownRoles.Sre, KnownRoles.Admin],
     };
 }

@@ -3,9 +3,14 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Observability.Collector.Hosting;
+using Observability.Dashboard.Administration;
 using Observability.Dashboard.Components;
+using Observability.Dashboard.OnCall;
 using Observability.Dashboard.Overview;
+using Observability.Dashboard.Reports;
 using Observability.Dashboard.Security;
+using Observability.Dashboard.Telemetry;
+using Observability.Dashboard.Traces;
 using Observability.Dashboard.Users;
 
 namespace Observability.Dashboard.Hosting;
@@ -78,6 +83,8 @@ public static class DashboardHostingExtensions
         builder.Services.AddSingleton<UserAccounts>();
         builder.Services.AddHostedService<FirstAdminInitializer>();
         builder.Services.AddSingleton<IOverviewSource, OverviewSource>();
+        // One registration per group of pages, each in its own folder.
+        builder.Services.AddReportPages().AddTelemetryPages().AddTracePages().AddOnCallPages().AddAdministrationPages();
         builder.Services.AddMudServices();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         return builder;

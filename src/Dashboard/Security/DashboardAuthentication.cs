@@ -56,6 +56,24 @@ public static class DashboardAuthentication
         }
         context.Response.StatusCode = status;
         var role = context.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "none";
-        return context.Response.WriteAsync($"Forbidden: {context.Request.Path} needs the {KnownRoles.Admin} role; user '{context.User.Identity?.Name}' has the role {role}.");
+        return context.Response.WriteAsync($"Forbidden: {context.Request.Path} needs the {RolesNeeded(context)} role; user '{context.User.Identity?.Name}' has the role {role}.");
+    }
+
+    /// <summary>The roles the refused endpoint's policy allows, as words ("OnCall, SRE or Admin").</summary>
+    private static string RolesNeeded(HttpContext context)
+    {
+        var policies = context.GetEndpoint()?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>() ?? [];
+        foreach (var policy in policies)
+        {
+            if (policy == HangfirePolicy)
+            {
+                return KnownRoles.Admin;
+            }
+            if (KnownPolicies.Roles.TryGetValue(policy, out var roles))
+            {
+                return roles.Count == 1 ? roles[0] : string.Join(", ", roles.Take(roles.Count - 1)) + " or " + roles[^1];
+            }
+        }
+        return "another";
     }
 }

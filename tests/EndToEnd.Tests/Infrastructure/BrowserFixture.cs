@@ -43,6 +43,44 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// A fresh browser context signed in as a new user of the role (admin: the first admin), on the Overview.
+    /// </summary>
+    public async Task<IPage> SignInAsAsync(string role)
+    {
+        string name, password;
+        if (role == Core.Security.KnownRoles.Admin)
+        {
+            (name, password) = ("admin", Dashboard.AdminPassword);
+        }
+        else
+        {
+            name = role.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6];
+            password = "long-password-" + Guid.NewGuid().ToString("N")[..8];
+            await Dashboard.CreateUserAsync(name, password, role);
+        }
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page, name, password);
+        await page.WaitForURLAsync(Dashboard.Url + "/");
+        return page;
+    }
+
+    /// <summary>Fills and posts the sign-in form the page shows.</summary>
+    public static async Task SignInAsync(IPage page, string name, string password)
+    {
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    /// <summary>A full-page screenshot under the test results (TestResults/screenshots/NAME.png), as the README shows them.</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

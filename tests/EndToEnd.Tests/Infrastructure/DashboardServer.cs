@@ -16,13 +16,21 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _dataFolder;
 
-    private DashboardServer(WebApplication app, string url, string dataFolder, string adminPassword)
+    private DashboardServer(WebApplication app, string url, string dataFolder, string adminPassword, string otlpGrpcUrl, string otlpHttpUrl)
     {
         _app = app;
         Url = url;
         _dataFolder = dataFolder;
         AdminPassword = adminPassword;
+        OtlpGrpcUrl = otlpGrpcUrl;
+        OtlpHttpUrl = otlpHttpUrl;
     }
+
+    /// <summary>The in-process Collector's OTLP/gRPC endpoint, for an OpenTelemetry SDK exporter in a test.</summary>
+    public string OtlpGrpcUrl { get; }
+
+    /// <summary>The in-process Collector's OTLP/HTTP base URL (append /v1/traces and so on).</summary>
+    public string OtlpHttpUrl { get; }
 
     /// <summary>The password the first admin gets from Dashboard:AdminPassword.</summary>
     public string AdminPassword { get; }
@@ -38,11 +46,13 @@ public sealed class DashboardServer : IAsyncDisposable
         dataFolder ??= NewDataFolder();
         adminPassword ??= "e2e-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var otlpGrpcUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        var otlpHttpUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var builder = DashboardHostingExtensions.CreateBuilder([], new Dictionary<string, string?>
         {
             ["urls"] = url,
-            ["Collector:OtlpGrpcUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
-            ["Collector:OtlpHttpUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Collector:OtlpGrpcUrl"] = otlpGrpcUrl,
+            ["Collector:OtlpHttpUrl"] = otlpHttpUrl,
             ["Dashboard:DataFolder"] = dataFolder,
             ["Dashboard:AdminPassword"] = adminPassword,
         });
@@ -59,7 +69,7 @@ public sealed class DashboardServer : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new DashboardServer(app, url, dataFolder, adminPassword);
+        return new DashboardServer(app, url, dataFolder, adminPassword, otlpGrpcUrl, otlpHttpUrl);
     }
 
     public static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "observability-e2e-" + Guid.NewGuid().ToString("N")[..8]);
