@@ -60,6 +60,13 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Context.User.Identity?.AuthenticationType != SchemeName && !Request.Path.StartsWithSegments("/api"))
+        {
+            // A page refused to a person signed in by the host's own scheme (the dashboard's cookie): that scheme,
+            // asked next, answers in a page's words rather than the API's JSON.
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
         var role = Context.User.FindFirstValue(ClaimTypes.Role);
         var policy = Context.GetEndpoint()?.Metadata.GetMetadata<AuthorizeAttribute>()?.Policy;
         var allowed = policy is not null && KnownPolicies.Roles.TryGetValue(policy, out var roles) ? string.Join(", ", roles) : "another role";
