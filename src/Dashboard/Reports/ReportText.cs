@@ -8,8 +8,8 @@ namespace Observability.Dashboard.Reports;
 /// <summary>The report pages' figures in the words an executive reads: "99.93% uptime, objective 99.95%: 31.2 of 21.6 allowed minutes used".</summary>
 public static class ReportText
 {
-    /// <summary>Up to three decimals, no trailing zeros: 99.95, 99.937, 100.</summary>
-    public static string Percent(double percent) => Invariant($"{percent:0.###}%");
+    /// <summary>Up to three decimals, no trailing zeros: 99.95%, 99.937%, 100%; whole from 1,000% on (an overspent budget).</summary>
+    public static string Percent(double percent) => Math.Abs(percent) >= 1000 ? Invariant($"{percent:N0}%") : Invariant($"{percent:0.###}%");
 
     /// <summary>Whole numbers with separators from 100 on, a few decimals below (as the targets are written).</summary>
     public static string Number(double value) => value.ToString(

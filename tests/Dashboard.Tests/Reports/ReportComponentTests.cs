@@ -21,7 +21,12 @@ public sealed class ReportComponentTests : MudTestContext
             .Add(c => c.NoDataText, "never measured"));
 
         Assert.Equal("2 points from 02:58 to 03:00 UTC, 380 to 420 ms; target < 500 ms", chart.Find("[data-testid=chart-summary]").TextContent.Trim());
-        Assert.NotEmpty(chart.FindAll("svg"));
+        // The series with a gap where the sample had no value (a move, not a line, through it), and the flat target line.
+        var lines = chart.FindAll("path.mud-chart-line").Select(l => l.GetAttribute("d")).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(2, lines[0]!.Split('M').Length - 1);
+        Assert.DoesNotContain("L", lines[0]);
+        Assert.Equal(3, lines[1]!.Split('L').Length);
         Assert.Empty(chart.FindAll("[data-testid=chart-no-data]"));
     }
 

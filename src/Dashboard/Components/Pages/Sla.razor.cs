@@ -104,7 +104,7 @@ public sealed partial class Sla : IAsyncDisposable
         : $"{ReportText.MonthName(Report.Month)} so far, to {ReportText.Time(Report.To)}";
 
     private string ComputedText => $"Computed {ReportText.Time(Report!.ComputedAt)} from the stored telemetry" +
-        (Report.Final ? "." : string.Create(Invariant, $"; re-read every {RefreshPeriod.TotalMinutes:0} minute while open."));
+        (Report.Final ? "." : "; re-read every minute while open.");
 
     private string NoIncidentsWords => Report!.Final ? "no incidents this month" : "no incidents this month so far";
 

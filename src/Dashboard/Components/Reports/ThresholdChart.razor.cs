@@ -39,38 +39,42 @@ public sealed partial class ThresholdChart
     [Parameter, EditorRequired]
     public required string NoDataText { get; set; }
 
+    /// <summary>About this many time labels across the axis, the rest left blank so they do not overlap.</summary>
+    private const int TimeLabels = 6;
+
     private IReadOnlyList<(DateTime At, double Value)> Drawn =>
         [.. Points.Where(p => p.Value is { } v && double.IsFinite(v)).Select(p => (p.At.UtcDateTime, p.Value!.Value))];
 
+    /// <summary>
+    /// The samples are evenly spaced (one per KPI tick, or per thinned group), so each is one step of the axis; a sample
+    /// without a value stays a gap in the line.
+    /// </summary>
     private List<ChartSeries<double>> Series
     {
         get
         {
-            var drawn = Drawn;
-            var series = new List<ChartSeries<double>> { new() { Name = SeriesName, Data = new ChartData<double>(drawn) } };
+            var values = Points.Select(p => p.Value is { } v && double.IsFinite(v) ? v : (double?)null).ToList();
+            var series = new List<ChartSeries<double>> { new() { Name = SeriesName, Data = new ChartData<double>(values) } };
             if (Threshold is { } threshold)
             {
-                series.Add(new ChartSeries<double> { Name = ThresholdName, Data = new ChartData<double>([(drawn[0].At, threshold), (drawn[^1].At, threshold)]) });
+                series.Add(new ChartSeries<double> { Name = ThresholdName, Data = new ChartData<double>([.. Points.Select(_ => threshold)]) });
             }
             return series;
         }
     }
 
-    private TimeSeriesChartOptions Options
+    private string[] Labels
     {
         get
         {
-            var drawn = Drawn;
-            var span = drawn[^1].At - drawn[0].At;
-            return new TimeSeriesChartOptions
-            {
-                // About six labels across, on a format that says enough for the span.
-                TimeLabelSpacing = span > TimeSpan.FromMinutes(6) ? span / 6 : TimeSpan.FromMinutes(1),
-                TimeLabelFormat = span > TimeSpan.FromDays(1) ? "MM-dd HH:mm" : "HH:mm",
-                TooltipTimeLabelFormat = "yyyy-MM-dd HH:mm:ss",
-            };
+            var span = Points.Count > 1 ? Points[^1].At - Points[0].At : TimeSpan.Zero;
+            var format = span > TimeSpan.FromDays(1) ? "MM-dd HH:mm" : "HH:mm";
+            var every = Math.Max(1, Points.Count / TimeLabels);
+            return [.. Points.Select((p, i) => i % every == 0 ? p.At.UtcDateTime.ToString(format, CultureInfo.InvariantCulture) : "")];
         }
     }
+
+    private LineChartOptions Options => new() { ShowDataMarkers = Points.Count <= 60 };
 
     /// <summary>"240 samples from 12:00 to 13:00 UTC, 380 to 420 ms; target < 500 ms".</summary>
     internal string Summary
