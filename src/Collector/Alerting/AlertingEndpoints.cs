@@ -96,8 +96,8 @@ internal static class AlertingEndpoints
                 errorBudget = slo.ErrorBudget,
                 window = slo.TimeWindow.Describe(),
                 description = slo.Description,
-                latest = latest.Where(sample => sample.KpiId.StartsWith($"slo:{slo.Name}:", StringComparison.Ordinal))
-                    .ToDictionary(sample => sample.KpiId[($"slo:{slo.Name}:").Length..], sample => new
+                latest = latest.Where(sample => sample.KpiId.StartsWith(SloCalculator.SeriesPrefix(slo.Name), StringComparison.Ordinal))
+                    .ToDictionary(sample => sample.KpiId[SloCalculator.SeriesPrefix(slo.Name).Length..], sample => new
                     {
                         value = sample.Measurement.Value,
                         unit = sample.Measurement.Unit,
@@ -118,7 +118,7 @@ internal static class AlertingEndpoints
         {
             var (from, to) = QueryArguments.TimeRange(request, time);
             var series = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var (measure, id) in SloSeries(found.Name))
+            foreach (var (measure, id) in SloCalculator.SeriesOf(found.Name))
             {
                 var samples = await kpis.GetSamplesAsync(id, Core.Telemetry.UnixTime.ToDateTimeOffset(from), Core.Telemetry.UnixTime.ToDateTimeOffset(to), 100_000, cancellationToken);
                 series[measure] = samples.Select(sample => new { measuredAt = sample.MeasuredAt.UtcDateTime, value = sample.Measurement.Value, reason = sample.Measurement.NoDataReason });
@@ -126,12 +126,6 @@ internal static class AlertingEndpoints
             return QueryJson.Ok(new { name = found.Name, objective = found.Objective, from = Core.Telemetry.UnixTime.Format(from), to = Core.Telemetry.UnixTime.Format(to), series });
         });
     }
-
-    /// <summary>Each series an SLO stores (see <see cref="SloCalculator"/>), by its short name.</summary>
-    private static IEnumerable<(string Measure, string Id)> SloSeries(string slo) =>
-        new[] { SloCalculator.SliId(slo), SloCalculator.BudgetRemainingId(slo) }
-            .Concat(SloCalculator.BurnRateWindows.Select(window => SloCalculator.BurnRateId(slo, window)))
-            .Select(id => (id[($"slo:{slo}:").Length..], id));
 
     internal static object Alert(AlertInstance alert) => new
     {

@@ -11,17 +11,7 @@ namespace Observability.Collector.Roadmap;
 /// </summary>
 internal static class RoadmapEndpoints
 {
-    /// <summary>Windows a verdict can be asked over; "now" is the latest tick.</summary>
-    private static readonly Dictionary<string, TimeSpan> Windows = new(StringComparer.Ordinal)
-    {
-        ["now"] = TimeSpan.Zero,
-        ["1h"] = TimeSpan.FromHours(1),
-        ["7d"] = TimeSpan.FromDays(7),
-        ["30d"] = TimeSpan.FromDays(30),
-    };
-
-    /// <summary>A "now" sample older than this is stale: the KPI job is not running.</summary>
-    private static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Freshness = RoadmapHistory.Freshness;
 
     private const int MaxSamples = 200_000;
 
@@ -38,22 +28,11 @@ internal static class RoadmapEndpoints
     private static async Task<IResult> GetRoadmapAsync(HttpRequest request, RoadmapDefinition roadmap, IKpiStore kpis, TimeProvider time, CancellationToken cancellationToken)
     {
         var windowName = QueryArguments.Single(request, "window") ?? "1h";
-        if (!Windows.TryGetValue(windowName, out var length))
+        if (RoadmapHistory.WindowLength(windowName) is not { } length)
         {
-            return QueryJson.Error(StatusCodes.Status400BadRequest, $"window '{windowName}' is not one of: {string.Join(", ", Windows.Keys)}");
+            return QueryJson.Error(StatusCodes.Status400BadRequest, $"window '{windowName}' is not one of: {string.Join(", ", RoadmapHistory.Windows.Select(w => w.Key))}");
         }
-        var now = time.GetUtcNow();
-        RoadmapVerdict verdict;
-        if (length == TimeSpan.Zero)
-        {
-            var latest = await kpis.GetLatestSamplesAsync(now - Freshness, cancellationToken);
-            var window = KpiWindow.Ending(now, Freshness);
-            verdict = RoadmapEvaluator.Evaluate(roadmap, window, latest.ToDictionary(s => s.KpiId, s => s.Measurement, StringComparer.Ordinal));
-        }
-        else
-        {
-            verdict = await RoadmapHistory.EvaluateAsync(roadmap, kpis, KpiWindow.Ending(now, length), cancellationToken);
-        }
+        var verdict = await RoadmapHistory.EvaluateEndingAsync(roadmap, kpis, time.GetUtcNow(), length, cancellationToken);
         var loadTests = await kpis.GetLoadTestsAsync(cancellationToken);
         var baselines = await kpis.GetBaselinesAsync(cancellationToken);
         return QueryJson.Ok(new

@@ -8,9 +8,6 @@ namespace Observability.Collector.Sla;
 /// <summary>GET /api/sla (the months with a report) and GET /api/sla/{yyyy-MM} (JSON, or CSV with ?format=csv). See docs/sla.md.</summary>
 internal static class SlaEndpoints
 {
-    /// <summary>A month-to-date report younger than this is served as stored; an older one is recomputed.</summary>
-    private static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
-
     public static IEndpointRouteBuilder MapSlaApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/sla", GetMonthsAsync);
@@ -18,14 +15,10 @@ internal static class SlaEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> GetMonthsAsync(ISlaStore sla, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var months = (await sla.GetReportMonthsAsync(cancellationToken)).Append(SlaCalculator.MonthOf(time.GetUtcNow()))
-            .Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal);
-        return QueryJson.Ok(new { months });
-    }
+    private static async Task<IResult> GetMonthsAsync(SlaCalculator calculator, TimeProvider time, CancellationToken cancellationToken) =>
+        QueryJson.Ok(new { months = await calculator.MonthsAsync(time.GetUtcNow(), cancellationToken) });
 
-    private static async Task<IResult> GetReportAsync(string month, HttpRequest request, ISlaStore sla, SlaCalculator calculator, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetReportAsync(string month, HttpRequest request, SlaCalculator calculator, TimeProvider time, CancellationToken cancellationToken)
     {
         var format = QueryArguments.Single(request, "format") ?? "json";
         if (format is not ("json" or "csv"))
@@ -41,12 +34,7 @@ internal static class SlaEndpoints
         {
             return QueryJson.Error(StatusCodes.Status404NotFound, $"{month} has not begun");
         }
-        var report = await sla.GetReportAsync(month, cancellationToken);
-        if (report is null || (!report.Final && now - report.ComputedAt > Freshness))
-        {
-            report = await calculator.ComputeAsync(start, now, cancellationToken);
-            await sla.SaveReportAsync(report, cancellationToken);
-        }
+        var report = await calculator.ReportAsync(start, now, cancellationToken);
         return format == "csv"
             ? Results.Text(Csv(report), "text/csv; charset=utf-8", Encoding.UTF8)
             : QueryJson.Ok(report);

@@ -76,6 +76,28 @@ public sealed class SlaCalculator(
             .OrderBy(t => t.Probe, StringComparer.Ordinal)];
     }
 
+    /// <summary>A month-to-date report younger than this is served as stored; an older one is recomputed.</summary>
+    public static readonly TimeSpan ReportFreshness = TimeSpan.FromMinutes(1);
+
+    /// <summary>The months with a stored report and the current month, newest first.</summary>
+    public async Task<IReadOnlyList<string>> MonthsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. (await sla.GetReportMonthsAsync(cancellationToken)).Append(MonthOf(now)).Distinct(StringComparer.Ordinal).OrderDescending(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The month's report as people read it: the stored one when final or younger than <see cref="ReportFreshness"/>,
+    /// else computed as of <paramref name="now"/> and stored.
+    /// </summary>
+    public async Task<SlaReport> ReportAsync(DateTimeOffset monthStart, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var report = await sla.GetReportAsync(MonthOf(monthStart), cancellationToken);
+        if (report is null || (!report.Final && now - report.ComputedAt > ReportFreshness))
+        {
+            report = await ComputeAsync(monthStart, now, cancellationToken);
+            await sla.SaveReportAsync(report, cancellationToken);
+        }
+        return report;
+    }
+
     /// <summary>The report of a month as of <paramref name="now"/>: final once the month is over.</summary>
     public async Task<SlaReport> ComputeAsync(DateTimeOffset monthStart, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -36,11 +36,20 @@ public sealed class SloCalculator(ISpanRollupReader rollups, ITelemetryReader te
 
     private static readonly IReadOnlyCollection<SpanKind> ServerKinds = [SpanKind.Server];
 
-    public static string SliId(string slo) => $"slo:{slo}:sli";
+    public static string SliId(string slo) => $"{SeriesPrefix(slo)}sli";
 
-    public static string BudgetRemainingId(string slo) => $"slo:{slo}:budget_remaining";
+    public static string BudgetRemainingId(string slo) => $"{SeriesPrefix(slo)}budget_remaining";
 
-    public static string BurnRateId(string slo, TimeSpan window) => $"slo:{slo}:burn_rate_{AlertDurations.Format(window)}";
+    public static string BurnRateId(string slo, TimeSpan window) => $"{SeriesPrefix(slo)}burn_rate_{AlertDurations.Format(window)}";
+
+    /// <summary>"slo:NAME:", the start of every series id of the SLO.</summary>
+    public static string SeriesPrefix(string slo) => $"slo:{slo}:";
+
+    /// <summary>Every series the SLO stores, by its short name ("sli", "budget_remaining", "burn_rate_5m", ...) and id.</summary>
+    public static IReadOnlyList<(string Measure, string Id)> SeriesOf(string slo) =>
+        [.. new[] { SliId(slo), BudgetRemainingId(slo) }
+            .Concat(BurnRateWindows.Select(window => BurnRateId(slo, window)))
+            .Select(id => (id[SeriesPrefix(slo).Length..], id))];
 
     /// <summary>Good and total events in [from, to).</summary>
     public Task<SloCounts> CountsAsync(SloDefinition slo, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => slo.Indicator switch
