@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Observability.Core.Alerting.Rules;
+using Observability.Core.Security;
+using Observability.EndToEnd.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Observability.EndToEnd.Tests.OnCall;
+
+/// <summary>
+/// The issue's acceptance for on-call: an errors fault injected into the demo workload fires HighErrorRatio on the
+/// Alerts page, an on-call user acknowledges it there, it resolves after the fault ends, and the incident it opened is
+/// on the Incidents page with its timeline.
+/// </summary>
+public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<DemoBrowserFixture>
+{
+    private const string Service = "storefront-api";
+    private const int FaultSeconds = 30;
+
+    [Fact]
+    public async Task An_errors_fault_fires_on_the_alerts_page_is_acknowledged_by_on_call_resolves_and_leaves_an_incident()
+    {
+        // The error ratio needs requests to be a ratio of: wait for the service's spans to reach the Collector.
+        await EventuallyAsync(async () => (await fixture.GetApiAsync("/api/red")).GetProperty("services").EnumerateArray()
+            .Any(s => s.GetProperty("service").GetString() == Service), TimeSpan.FromSeconds(120), $"spans of {Service} in GET /api/red");
+
+        var (page, name) = await fixture.SignInAsNewUserAsync(KnownRoles.OnCall);
+        await page.GotoAsync("/alerts");
+        await Assertions.Expect(page.GetByTestId("read-at")).ToBeVisibleAsync();
+
+        var fault = await StartFaultAsync();
+        output.WriteLine($"errors fault {fault.GetProperty("id")} on {Service} from {fault.GetProperty("startedAt")} to {fault.GetProperty("endsAt")}");
+
+        var card = page.GetByTestId("alert").And(page.Locator($"[data-rule={DefaultAlertRules.HighErrorRatio}]")).Filter(new() { HasText = $"service={Service}" });
+        await ExpectAsync(() => Assertions.Expect(card).ToHaveAttributeAsync("data-state", "firing", new() { Timeout = 60_000 }), "HighErrorRatio firing on the Alerts page");
+        await Assertions.Expect(card.GetByTestId("alert-severity")).ToHaveTextAsync("page");
+        await Assertions.Expect(card.GetByTestId("alert-summary")).ToContainTextAsync($"{Service}: error ratio");
+        await BrowserFixture.SaveScreenshotAsync(page, "alerts");
+
+        var fingerprint = await card.GetAttributeAsync("data-fingerprint");
+        await card.GetByTestId("acknowledge").ClickAsync();
+        var acknowledged = page.Locator($"[data-testid=alert][data-fingerprint='{fingerprint}']");
+        await ExpectAsync(() => Assertions.Expect(acknowledged.GetByTestId("alert-acknowledged")).ToContainTextAsync($"acknowledged by {name}"), "the acknowledgement");
+        await Assertions.Expect(acknowledged.GetByTestId("acknowledge")).ToHaveCountAsync(0);
+
+        // After the fault ends the 30 s error ratio falls back under 5 %.
+        await page.GetByTestId("filter-resolved").ClickAsync();
+        await ExpectAsync(() => Assertions.Expect(acknowledged).ToHaveAttributeAsync("data-state", "resolved", new() { Timeout = (FaultSeconds + 90) * 1000 }),
+            "HighErrorRatio resolved after the fault ended");
+        await Assertions.Expect(acknowledged.GetByTestId("alert-since")).ToContainTextAsync("resolved at");
+
+        await page.GotoAsync("/incidents");
+        var row = page.GetByTestId("incident-row").Filter(new() { HasText = Service });
+        await ExpectAsync(() => Assertions.Expect(row.First).ToBeVisibleAsync(), "the incident on the Incidents page");
+        await ExpectAsync(() => Assertions.Expect(row.First).ToHaveAttributeAsync("data-state", "resolved", new() { Timeout = 30_000 }), "the incident resolved");
+        await Assertions.Expect(page.GetByTestId("mttd")).ToContainTextAsync("mean");
+        await Assertions.Expect(page.GetByTestId("mtta")).ToContainTextAsync("mean");
+        await BrowserFixture.SaveScreenshotAsync(page, "incidents");
+
+        await row.First.GetByTestId("incident-link").ClickAsync();
+        var acknowledgedStep = page.Locator("[data-testid=timeline-step][data-step=acknowledged]");
+        await Assertions.Expect(acknowledgedStep.GetByTestId("step-by")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator("[data-testid=timeline-step][data-step=resolved] [data-testid=step-time]")).Not.ToHaveTextAsync("not yet");
+        await Assertions.Expect(page.GetByTestId("alert").Filter(new() { HasText = $"service={Service}" })).ToHaveCountAsync(1);
+        await BrowserFixture.SaveScreenshotAsync(page, "incident-timeline");
+    }
+
+    private async Task<JsonElement> StartFaultAsync()
+    {
+        var demo = fixture.Dashboard.Demo ?? throw new InvalidOperationException("the Dashboard was started without the demo");
+        using var http = new HttpClient { BaseAddress = demo.Gateway };
+        using var response = await http.PostAsJsonAsync("/faults", new { kind = "errors", durationSeconds = FaultSeconds, target = Service });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /faults: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Runs a Playwright expectation; when it times out, fails with what the alerts, incidents and demo said.</summary>
+    private async Task ExpectAsync(Func<Task> expectation, string what)
+    {
+        try
+        {
+            await expectation();
+        }
+        catch (Exception error) when (error is PlaywrightException or TimeoutException || error.GetType().Name.Contains("Assert", StringComparison.Ordinal))
+        {
+            throw new Xunit.Sdk.XunitException($"{what} did not show in time: {error.Message}{await fixture.DiagnosticsAsync()}");
+        }
+    }
+
+    private async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not answering yet; ask again.
+            }
+            await Task.Delay(500);
+        }
+        throw new Xunit.Sdk.XunitException($"no {what} within {timeout.TotalSeconds:0} s{await fixture.DiagnosticsAsync()}");
+    }
+}
