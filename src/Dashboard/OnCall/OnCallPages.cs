@@ -4,5 +4,5 @@ namespace Observability.Dashboard.OnCall;
 public static class OnCallPages
 {
     public static IServiceCollection AddOnCallPages(this IServiceCollection services) =>
-        services.AddSingleton<IOnCallSource, OnCallSource>();
+        services.AddSingleton<OnCallResponder>().AddSingleton<IOnCallSource, OnCallSource>();
 }

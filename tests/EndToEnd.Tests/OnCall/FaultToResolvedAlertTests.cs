@@ -64,6 +64,18 @@ public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestO
         await Assertions.Expect(acknowledgedStep.GetByTestId("step-by")).ToHaveTextAsync(name);
         await Assertions.Expect(page.Locator("[data-testid=timeline-step][data-step=resolved] [data-testid=step-time]")).Not.ToHaveTextAsync("not yet");
         await Assertions.Expect(page.GetByTestId("alert").Filter(new() { HasText = $"service={Service}" })).ToHaveCountAsync(1);
+
+        // Correct the impact start 10 s earlier: the history keeps the old time beside the new one, with the user and the reason.
+        var impactCell = page.Locator("[data-testid=timeline-step][data-step=impact_start] [data-testid=step-time]");
+        var oldImpact = DateTime.ParseExact((await impactCell.TextContentAsync())!.Trim()[..19], "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var newImpact = oldImpact.AddSeconds(-10).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByTestId("correct-impact_start").ClickAsync();
+        await page.GetByTestId("correction-time").FillAsync(newImpact);
+        await page.GetByTestId("correction-reason").FillAsync("errors began before the fault was recorded");
+        await page.GetByTestId("correction-save").ClickAsync();
+        await Assertions.Expect(impactCell).ToHaveTextAsync($"{newImpact} UTC");
+        await Assertions.Expect(page.Locator("[data-testid=history-entry][data-kind=correction]")).ToContainTextAsync(
+            $"{name} corrected impact start from {oldImpact:yyyy-MM-dd HH:mm:ss} UTC to {newImpact} UTC: errors began before the fault was recorded");
         await BrowserFixture.SaveScreenshotAsync(page, "incident-timeline");
     }
 
