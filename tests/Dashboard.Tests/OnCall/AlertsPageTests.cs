@@ -106,12 +106,12 @@ public sealed class AlertsPageTests : OnCallPageContext
         page.Find("[data-testid=silence-create]").Click();
         Assert.Equal("comment is required: say why the alerts are silenced", Text(page.Find("[data-testid=silence-error]")));
 
-        page.Find("input[data-testid=silence-comment]").Change("deploying the fix");
-        page.Find("input[data-testid=silence-duration]").Change("0");
+        page.Find("input[data-testid=silence-comment]").Input("deploying the fix");
+        page.Find("input[data-testid=silence-duration]").Input("0");
         page.Find("[data-testid=silence-create]").Click();
         Assert.Equal("duration must be at least 1 minute", Text(page.Find("[data-testid=silence-error]")));
 
-        page.Find("input[data-testid=silence-duration]").Change("30");
+        page.Find("input[data-testid=silence-duration]").Input("30");
         while (page.FindAll("[data-testid=remove-matcher]").Count > 0)
         {
             page.Find("[data-testid=remove-matcher]").Click();
@@ -129,8 +129,8 @@ public sealed class AlertsPageTests : OnCallPageContext
         page.Find("[data-testid=silence]").Click();
 
         page.FindAll("[data-testid=remove-matcher]")[2].Click();
-        page.Find("input[data-testid=silence-comment]").Change("deploying the fix");
-        page.Find("input[data-testid=silence-duration]").Change("30");
+        page.Find("input[data-testid=silence-comment]").Input("deploying the fix");
+        page.Find("input[data-testid=silence-duration]").Input("30");
         page.Find("[data-testid=silence-create]").Click();
 
         Assert.Equal([$"silence by {OnCallUser}"], Source.Calls);

@@ -44,11 +44,11 @@ public sealed class IncidentDetailPageTests : OnCallPageContext
 
         page.Find("[data-testid=correct-detected]").Click();
         Assert.Equal("2026-11-26 02:50:00", page.Find("input[data-testid=correction-time]").GetAttribute("value"));
-        page.Find("input[data-testid=correction-time]").Change("yesterday at noon");
+        page.Find("input[data-testid=correction-time]").Input("yesterday at noon");
         page.Find("[data-testid=correction-save]").Click();
         Assert.Equal("time: 'yesterday at noon' is not a UTC time of the form yyyy-MM-dd HH:mm:ss", Text(page.Find("[data-testid=correction-error]")));
 
-        page.Find("input[data-testid=correction-time]").Change("2026-11-26 02:49:30");
+        page.Find("input[data-testid=correction-time]").Input("2026-11-26 02:49:30");
         page.Find("[data-testid=correction-save]").Click();
         Assert.Equal("reason is required: say why the time is corrected", Text(page.Find("[data-testid=correction-error]")));
         Assert.Empty(Source.Calls);
@@ -61,8 +61,8 @@ public sealed class IncidentDetailPageTests : OnCallPageContext
         var page = Render();
 
         page.Find("[data-testid=correct-detected]").Click();
-        page.Find("input[data-testid=correction-time]").Change("2026-11-26 02:49:30");
-        page.Find("input[data-testid=correction-reason]").Change("the dashboard showed errors 30 s before the page");
+        page.Find("input[data-testid=correction-time]").Input("2026-11-26 02:49:30");
+        page.Find("input[data-testid=correction-reason]").Input("the dashboard showed errors 30 s before the page");
         page.Find("[data-testid=correction-save]").Click();
 
         Assert.Equal([$"detected of inc-resolved at 2026-11-26T02:49:30.0000000+00:00 by {OnCallUser}: the dashboard showed errors 30 s before the page"], Source.Calls);
@@ -77,8 +77,8 @@ public sealed class IncidentDetailPageTests : OnCallPageContext
         var page = Render();
 
         page.Find("[data-testid=correct-detected]").Click();
-        page.Find("input[data-testid=correction-time]").Change("2026-11-26 02:48:00");
-        page.Find("input[data-testid=correction-reason]").Change("typo");
+        page.Find("input[data-testid=correction-time]").Input("2026-11-26 02:48:00");
+        page.Find("input[data-testid=correction-reason]").Input("typo");
         page.Find("[data-testid=correction-save]").Click();
 
         Assert.Equal("detected (2026-11-26T02:48:00.0000000+00:00) would be before impact_start (2026-11-26T02:49:00.0000000+00:00)",

@@ -73,7 +73,7 @@ public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestO
         await page.GetByTestId("correction-time").FillAsync(newImpact);
         await page.GetByTestId("correction-reason").FillAsync("errors began before the fault was recorded");
         await page.GetByTestId("correction-save").ClickAsync();
-        await Assertions.Expect(impactCell).ToHaveTextAsync($"{newImpact} UTC");
+        await ExpectAsync(() => Assertions.Expect(impactCell).ToHaveTextAsync($"{newImpact} UTC"), "the corrected impact start", page);
         await Assertions.Expect(page.Locator("[data-testid=history-entry][data-kind=correction]")).ToContainTextAsync(
             $"{name} corrected impact start from {oldImpact:yyyy-MM-dd HH:mm:ss} UTC to {newImpact} UTC: errors began before the fault was recorded");
         await BrowserFixture.SaveScreenshotAsync(page, "incident-timeline");
@@ -90,15 +90,18 @@ public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestO
     }
 
     /// <summary>Runs a Playwright expectation; when it times out, fails with what the alerts, incidents and demo said.</summary>
-    private async Task ExpectAsync(Func<Task> expectation, string what)
+    private async Task ExpectAsync(Func<Task> expectation, string what, IPage? page = null)
     {
         try
         {
             await expectation();
         }
-        catch (Exception error) when (error is PlaywrightException or TimeoutException || error.GetType().Name.Contains("Assert", StringComparison.Ordinal))
+        catch (Exception error) when (error is PlaywrightException or TimeoutException)
         {
-            throw new Xunit.Sdk.XunitException($"{what} did not show in time: {error.Message}{await fixture.DiagnosticsAsync()}");
+            // The page's own notices say why an action was refused.
+            var notices = page is null ? [] : await page.Locator(".mud-alert").AllTextContentsAsync();
+            throw new Xunit.Sdk.XunitException($"{what} did not show in time: {error.Message}{Environment.NewLine}Notices on the page: " +
+                $"{string.Join(" | ", notices)}{await fixture.DiagnosticsAsync()}");
         }
     }
 
