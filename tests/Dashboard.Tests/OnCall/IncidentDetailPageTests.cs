@@ -67,6 +67,7 @@ public sealed class IncidentDetailPageTests : OnCallPageContext
 
         Assert.Equal([$"detected of inc-resolved at 2026-11-26T02:49:30.0000000+00:00 by {OnCallUser}: the dashboard showed errors 30 s before the page"], Source.Calls);
         Assert.Equal("detected corrected to 2026-11-26 02:49:30 UTC.", Text(page.Find("[data-testid=notice]")));
+        Assert.Empty(page.Find("input[data-testid=correction-reason]").GetAttribute("value") ?? "");
     }
 
     [Fact]
@@ -83,6 +84,7 @@ public sealed class IncidentDetailPageTests : OnCallPageContext
 
         Assert.Equal("detected (2026-11-26T02:48:00.0000000+00:00) would be before impact_start (2026-11-26T02:49:00.0000000+00:00)",
             Text(page.Find("[data-testid=correction-error]")));
+        Assert.Equal("typo", page.Find("input[data-testid=correction-reason]").GetAttribute("value"));
     }
 
     [Fact]

@@ -16,6 +16,9 @@ public sealed partial class IncidentDetail
 
     private string? CorrectionRefusal { get; set; }
 
+    /// <summary>Keys the correction form, so a recorded correction leaves it empty for the next one.</summary>
+    private int CorrectionsRecorded { get; set; }
+
     protected override string WhatIsRead => "the incident";
 
     protected override async Task ReadDataAsync(CancellationToken cancellationToken)
@@ -30,6 +33,7 @@ public sealed partial class IncidentDetail
         CorrectionRefusal = outcome.Refusal?.Message;
         if (outcome.Refusal is null)
         {
+            CorrectionsRecorded++;
             Say($"{OnCallText.Step(correction.Step)} corrected to {OnCallText.Time(correction.At)}.", isError: false);
         }
         await ReadAsync(Closed);
