@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Observability.Collector.Query;
 using Observability.Core.Alerting;
 using Observability.Core.Alerting.Incidents;
@@ -55,27 +54,26 @@ internal static class AlertingEndpoints
 
     private static async Task<IResult> GetRulesAsync(AlertRuleSet rules, AlertingJob job, IAlertingStore store, CancellationToken cancellationToken)
     {
-        var alerts = await store.GetAlertsAsync(cancellationToken);
-        var evaluations = job.LastTick?.Rules.ToDictionary(r => r.RuleId, StringComparer.Ordinal) ?? [];
+        var statuses = AlertRuleStatus.Of(rules, await store.GetAlertsAsync(cancellationToken), job.LastTick);
         return QueryJson.Ok(new
         {
             source = rules.SourcePath,
-            rules = rules.Rules.Select(rule => new
+            rules = statuses.Select(status => new
             {
-                id = rule.Id,
-                name = rule.Name,
-                severity = rule.Severity,
-                expression = rule.Describe(),
-                condition = rule.Condition,
-                comparator = rule.Comparator.Symbol(),
-                threshold = rule.Threshold,
-                windowSeconds = rule.Window.TotalSeconds,
-                forSeconds = rule.For.TotalSeconds,
-                labels = rule.Labels,
-                annotations = rule.Annotations,
-                firing = alerts.Count(a => a.RuleName == rule.Id && a.State == AlertState.Firing),
-                pending = alerts.Count(a => a.RuleName == rule.Id && a.State == AlertState.Pending),
-                lastEvaluation = evaluations.TryGetValue(rule.Id, out var evaluation)
+                id = status.Rule.Id,
+                name = status.Rule.Name,
+                severity = status.Rule.Severity,
+                expression = status.Rule.Describe(),
+                condition = status.Rule.Condition,
+                comparator = status.Rule.Comparator.Symbol(),
+                threshold = status.Rule.Threshold,
+                windowSeconds = status.Rule.Window.TotalSeconds,
+                forSeconds = status.Rule.For.TotalSeconds,
+                labels = status.Rule.Labels,
+                annotations = status.Rule.Annotations,
+                firing = status.Firing,
+                pending = status.Pending,
+                lastEvaluation = status.LastEvaluation is { } evaluation
                     ? new { at = evaluation.EvaluatedAt.UtcDateTime, series = evaluation.Series, noDataSeries = evaluation.NoDataSeries, error = evaluation.Error, durationMs = evaluation.DurationMilliseconds }
                     : null,
             }),
@@ -144,29 +142,19 @@ internal static class AlertingEndpoints
         acknowledgedAt = alert.AcknowledgedAt?.UtcDateTime,
     };
 
-    private static async Task<IResult> AcknowledgeAsync(string fingerprint, HttpRequest request, IAlertingStore store, IncidentService incidents, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AcknowledgeAsync(string fingerprint, HttpRequest request, AlertResponses responses, CancellationToken cancellationToken)
     {
-        var alert = (await store.GetAlertsAsync(cancellationToken)).FirstOrDefault(a => a.Fingerprint == fingerprint);
-        if (alert is null)
-        {
-            return QueryJson.Error(StatusCodes.Status404NotFound, $"no alert with fingerprint '{fingerprint}'");
-        }
-        if (alert.State != AlertState.Firing)
-        {
-            return QueryJson.Error(StatusCodes.Status409Conflict, $"alert {fingerprint} is {alert.State.ToString().ToLowerInvariant()}; only a firing alert can be acknowledged");
-        }
-        var now = time.GetUtcNow();
-        if (!await store.AcknowledgeAsync(fingerprint, Author(request), now, cancellationToken))
-        {
-            var current = (await store.GetAlertsAsync(cancellationToken)).FirstOrDefault(a => a.Fingerprint == fingerprint);
-            return QueryJson.Error(StatusCodes.Status409Conflict, current?.AcknowledgedBy is { } by
-                ? $"alert {fingerprint} was already acknowledged by {by} at {current.AcknowledgedAt:O}"
-                : $"alert {fingerprint} is no longer firing");
-        }
-        await incidents.OnAcknowledgedAsync([fingerprint], now, Author(request), cancellationToken);
-        var acknowledged = (await store.GetAlertsAsync(cancellationToken)).First(a => a.Fingerprint == fingerprint);
-        return QueryJson.Ok(Alert(acknowledged));
+        var outcome = await responses.AcknowledgeAsync(fingerprint, Author(request), cancellationToken);
+        return outcome.Refusal is { } refusal ? Refused(refusal) : QueryJson.Ok(Alert(outcome.Value!));
     }
+
+    private static IResult Refused(Refusal refusal) => QueryJson.Error(refusal.Kind switch
+    {
+        RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status400BadRequest,
+    }, refusal.Message);
 
     private static async Task<IResult> GetSilencesAsync(HttpRequest request, IAlertingStore store, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -185,61 +173,28 @@ internal static class AlertingEndpoints
         createdBy = silence.CreatedBy,
         comment = silence.Comment,
         createdAt = silence.CreatedAt.UtcDateTime,
-        status = now < silence.StartsAt ? "pending" : now < silence.EndsAt ? "active" : "expired",
+        status = AlertResponses.StatusOf(silence, now),
     };
 
-    /// <summary>Body of POST /api/silences, as Alertmanager's: matchers, startsAt (default now), endsAt, comment.</summary>
-    private sealed record SilenceRequest(IReadOnlyList<LabelMatcher>? Matchers, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment);
-
-    private static async Task<IResult> AddSilenceAsync(HttpRequest request, IAlertingStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> AddSilenceAsync(HttpRequest request, AlertResponses responses, TimeProvider time, CancellationToken cancellationToken)
     {
-        SilenceRequest? body;
+        SilenceDraft? body;
         try
         {
-            body = await QueryJson.ReadBodyAsync<SilenceRequest>(request, cancellationToken);
+            body = await QueryJson.ReadBodyAsync<SilenceDraft>(request, cancellationToken);
         }
         catch (NotSupportedException)
         {
             body = null;
         }
-        var now = time.GetUtcNow();
-        var startsAt = body?.StartsAt ?? now;
-        string? problem = body switch
-        {
-            null => "the body is not JSON of the form {\"matchers\":[{\"name\",\"value\",\"isRegex\",\"isEqual\"}],\"startsAt\",\"endsAt\",\"comment\"}",
-            { Matchers: null or [] } => "matchers must hold at least one matcher",
-            _ when body.Matchers!.FirstOrDefault(m => string.IsNullOrEmpty(m?.Name)) is { } => "every matcher needs a name",
-            _ when body.Matchers!.FirstOrDefault(m => m.IsRegex && !IsRegex(m.Value)) is { } bad => $"matcher {bad.Name}: '{bad.Value}' is not a valid regular expression",
-            { EndsAt: null } => "endsAt is required (RFC 3339)",
-            _ when body.EndsAt <= startsAt => "endsAt must be after startsAt",
-            _ when body.EndsAt <= now => "endsAt is in the past",
-            { Comment: null } or { Comment: "" } => "comment is required: say why the alerts are silenced",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            return QueryJson.Error(StatusCodes.Status400BadRequest, problem);
-        }
-        var silence = new Silence("sil-" + Guid.NewGuid().ToString("N")[..12], body!.Matchers!, startsAt, body.EndsAt!.Value, Author(request), body.Comment!, now);
-        await store.AddSilenceAsync(silence, cancellationToken);
-        return Results.Json(Silence(silence, now), QueryJson.Options, statusCode: StatusCodes.Status201Created);
+        var outcome = await responses.AddSilenceAsync(body, Author(request), cancellationToken);
+        return outcome.Refusal is { } refusal
+            ? Refused(refusal)
+            : Results.Json(Silence(outcome.Value!, time.GetUtcNow()), QueryJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static bool IsRegex(string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<IResult> ExpireSilenceAsync(string id, IAlertingStore store, TimeProvider time, CancellationToken cancellationToken) =>
-        await store.ExpireSilenceAsync(id, time.GetUtcNow(), cancellationToken)
+    private static async Task<IResult> ExpireSilenceAsync(string id, AlertResponses responses, CancellationToken cancellationToken) =>
+        await responses.ExpireSilenceAsync(id, cancellationToken)
             ? Results.NoContent()
             : QueryJson.Error(StatusCodes.Status404NotFound, $"no active or pending silence '{id}'");
 

@@ -33,6 +33,7 @@ public static class AlertingHostingExtensions
         services.AddSingleton<IAlertingStore>(provider => provider.GetRequiredService<ITelemetryStore>().Alerting);
         services.AddSingleton<IFaultGroundTruth, SpanFaultGroundTruth>();
         services.AddSingleton<IncidentService>();
+        services.AddSingleton<AlertResponses>();
         return builder;
     }
 

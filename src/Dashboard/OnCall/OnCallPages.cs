@@ -3,5 +3,6 @@ namespace Observability.Dashboard.OnCall;
 /// <summary>The services behind the Alerts and Incidents pages.</summary>
 public static class OnCallPages
 {
-    public static IServiceCollection AddOnCallPages(this IServiceCollection services) => services;
+    public static IServiceCollection AddOnCallPages(this IServiceCollection services) =>
+        services.AddSingleton<OnCallResponder>().AddSingleton<IOnCallSource, OnCallSource>();
 }
