@@ -24,6 +24,9 @@ public sealed class MetricsPageTests : MudTestContext
     {
         var source = new FakeMetricsSource(metrics);
         Context.Services.AddSingleton<IMetricsSource>(source);
+        // As in a live circuit: the page marks itself interactive, which the browser tests wait for.
+        // Registering is over once the renderer is asked for.
+        Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         return source;
     }
 

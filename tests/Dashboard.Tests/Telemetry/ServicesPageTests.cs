@@ -23,6 +23,9 @@ public sealed class ServicesPageTests : MudTestContext
     {
         var source = new FakeServicesSource(next);
         Context.Services.AddSingleton<IServicesSource>(source);
+        // As in a live circuit: the page marks itself interactive, which the browser tests wait for.
+        // Registering is over once the renderer is asked for.
+        Context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         return source;
     }
 
