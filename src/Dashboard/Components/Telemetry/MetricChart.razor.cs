@@ -22,7 +22,7 @@ public sealed partial class MetricChart
 
     private List<string> Summaries { get; set; } = [];
 
-    private LineChartOptions Options { get; } = new() { ShowLegend = false };
+    private LineChartOptions Options { get; set; } = new();
 
     protected override void OnParametersSet()
     {
@@ -35,6 +35,7 @@ public sealed partial class MetricChart
         var shown = Answer.Result.Series.Take(MaxLines).ToList();
         Lines = [.. shown.Select(series => new ChartSeries<double> { Name = Name(series), Data = new ChartData<double>(series.Values) })];
         Summaries = [.. shown.Select(Summary)];
+        Options = ChartOptionsFor.Values(shown.SelectMany(series => series.Values), showLegend: false);
         if (Answer.Result.Series.Count > MaxLines)
         {
             Summaries.Add($"{Answer.Result.Series.Count - MaxLines} more series not drawn: group by a label to see fewer lines.");

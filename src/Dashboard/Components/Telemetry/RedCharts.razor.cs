@@ -25,7 +25,11 @@ public sealed partial class RedCharts
 
     private string[] Labels { get; set; } = [];
 
-    private LineChartOptions Options { get; } = new() { ShowLegend = true };
+    private LineChartOptions RateOptions { get; set; } = new();
+
+    private LineChartOptions ErrorOptions { get; set; } = new();
+
+    private LineChartOptions DurationOptions { get; set; } = new();
 
     private string StepText => Step.TotalMinutes >= 1 && Step.TotalMinutes % 1 == 0
         ? $"{Step.TotalMinutes:0} min"
@@ -39,6 +43,9 @@ public sealed partial class RedCharts
         // A step without requests has no error ratio and no percentiles: a gap, not a zero.
         ErrorSeries = [Line("error %", point => point.ErrorRatio * 100)];
         DurationSeries = [Line("p50", point => point.P50Ms), Line("p95", point => point.P95Ms), Line("p99", point => point.P99Ms)];
+        RateOptions = ChartOptionsFor.Values(Series.Select(point => (double?)point.RequestRatePerSecond), showLegend: false);
+        ErrorOptions = ChartOptionsFor.Values(Series.Select(point => point.ErrorRatio * 100), showLegend: false);
+        DurationOptions = ChartOptionsFor.Values(Series.Select(point => point.P99Ms), showLegend: true);
     }
 
     private ChartSeries<double> Line(string name, Func<RedPoint, double?> value) => new()
