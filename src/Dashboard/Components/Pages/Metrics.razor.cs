@@ -21,10 +21,7 @@ public sealed partial class Metrics : IAsyncDisposable
     /// <summary>The group-by choice that merges every series into one.</summary>
     public const string AllTogether = "(all)";
 
-    private readonly CancellationTokenSource _closed = new();
-    private readonly SemaphoreSlim _reading = new(1, 1);
-    private PeriodicTimer? _timer;
-    private Task? _refreshing;
+    private readonly LiveRefresh _live = new();
 
     /// <summary>The last query that ran, run again on each tick so the chart follows the window.</summary>
     private (string Metric, string Aggregation, string GroupBy)? _charted;
@@ -71,8 +68,6 @@ public sealed partial class Metrics : IAsyncDisposable
     private IEnumerable<string> LabelKeys => SeriesList is null ? [] :
         SeriesList.Series.SelectMany(labels => labels.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-    private int RefreshMilliseconds => Math.Max(Overview.MinimumRefreshMilliseconds, Options.Value.RefreshMilliseconds);
-
     protected override async Task OnInitializedAsync()
     {
         await ReadAsync(() => ReadCatalogAsync());
@@ -80,35 +75,18 @@ public sealed partial class Metrics : IAsyncDisposable
 
     protected override void OnAfterRender(bool firstRender)
     {
-        // Only an interactive page (after render, with a circuit) refreshes; the prerendered HTML is read once.
-        if (firstRender && _timer is null)
+        if (firstRender)
         {
-            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(RefreshMilliseconds), Time);
-            _refreshing = RefreshAsync(_timer);
-        }
-    }
-
-    private async Task RefreshAsync(PeriodicTimer timer)
-    {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_closed.Token))
+            _live.Start(Options.Value, Time, async () =>
             {
                 await ReadAsync(async () =>
                 {
                     await ReadCatalogAsync();
                     await ReadSeriesAsync();
-                    if (_charted is { } charted)
-                    {
-                        await QueryAsync(charted.Metric, charted.Aggregation, charted.GroupBy);
-                    }
+                    await ChartAgainAsync();
                 });
                 await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
+            });
         }
     }
 
@@ -118,10 +96,7 @@ public sealed partial class Metrics : IAsyncDisposable
         return ReadAsync(async () =>
         {
             await ReadSeriesAsync();
-            if (_charted is { } charted)
-            {
-                await QueryAsync(charted.Metric, charted.Aggregation, charted.GroupBy);
-            }
+            await ChartAgainAsync();
         });
     }
 
@@ -141,25 +116,17 @@ public sealed partial class Metrics : IAsyncDisposable
         ? ReadAsync(() => QueryAsync(metric.Name, Aggregation ?? "", GroupBy))
         : Task.CompletedTask;
 
-    /// <summary>One read at a time: a click and a timer tick may ask at once.</summary>
-    private async Task ReadAsync(Func<Task> read)
-    {
-        await _reading.WaitAsync(_closed.Token);
-        try
-        {
-            await read();
-        }
-        finally
-        {
-            _reading.Release();
-        }
-    }
+    private Task ReadAsync(Func<Task> read) => _live.ExclusiveAsync(read);
+
+    private Task ChartAgainAsync() => _charted is { } charted
+        ? QueryAsync(charted.Metric, charted.Aggregation, charted.GroupBy)
+        : Task.CompletedTask;
 
     private async Task ReadCatalogAsync()
     {
         try
         {
-            Catalog = await Source.MetricsAsync(_closed.Token);
+            Catalog = await Source.MetricsAsync(_live.Closed);
             ListError = null;
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -177,7 +144,7 @@ public sealed partial class Metrics : IAsyncDisposable
         }
         try
         {
-            SeriesList = await Source.SeriesAsync(metric.Name, Range, _closed.Token);
+            SeriesList = await Source.SeriesAsync(metric.Name, Range, _live.Closed);
             SeriesError = null;
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -202,7 +169,7 @@ public sealed partial class Metrics : IAsyncDisposable
                 AllTogether => [],
                 _ => [groupBy],
             };
-            Answer = await Source.QueryAsync(metric, aggregation, by, Range, _closed.Token);
+            Answer = await Source.QueryAsync(metric, aggregation, by, Range, _live.Closed);
             QueryError = null;
             _charted = (metric, aggregation, groupBy);
         }
@@ -256,15 +223,5 @@ public sealed partial class Metrics : IAsyncDisposable
         ? "(no labels)"
         : "{" + string.Join(", ", labels.Select(label => $"{label.Key}=\"{label.Value}\"")) + "}";
 
-    public async ValueTask DisposeAsync()
-    {
-        await _closed.CancelAsync();
-        _timer?.Dispose();
-        if (_refreshing is not null)
-        {
-            await _refreshing;
-        }
-        _closed.Dispose();
-        _reading.Dispose();
-    }
+    public ValueTask DisposeAsync() => _live.DisposeAsync();
 }

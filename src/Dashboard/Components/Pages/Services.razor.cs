@@ -13,10 +13,7 @@ namespace Observability.Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class Services : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _closed = new();
-    private readonly SemaphoreSlim _reading = new(1, 1);
-    private PeriodicTimer? _timer;
-    private Task? _refreshing;
+    private readonly LiveRefresh _live = new();
 
     [Inject]
     public required IServicesSource Source { get; set; }
@@ -40,9 +37,7 @@ public sealed partial class Services : IAsyncDisposable
 
     private string Window => TimeRangePicker.Describe(Range);
 
-    private int RefreshMilliseconds => Math.Max(Overview.MinimumRefreshMilliseconds, Options.Value.RefreshMilliseconds);
-
-    private string RefreshSeconds => (RefreshMilliseconds / 1000.0).ToString("0.#", CultureInfo.InvariantCulture);
+    private string RefreshSeconds => (LiveRefresh.PeriodMilliseconds(Options.Value) / 1000.0).ToString("0.#", CultureInfo.InvariantCulture);
 
     protected override async Task OnInitializedAsync()
     {
@@ -51,27 +46,13 @@ public sealed partial class Services : IAsyncDisposable
 
     protected override void OnAfterRender(bool firstRender)
     {
-        // Only an interactive page (after render, with a circuit) refreshes; the prerendered HTML is read once.
-        if (firstRender && _timer is null)
+        if (firstRender)
         {
-            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(RefreshMilliseconds), Time);
-            _refreshing = RefreshAsync(_timer);
-        }
-    }
-
-    private async Task RefreshAsync(PeriodicTimer timer)
-    {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_closed.Token))
+            _live.Start(Options.Value, Time, async () =>
             {
                 await ReadAsync();
                 await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
+            });
         }
     }
 
@@ -87,13 +68,11 @@ public sealed partial class Services : IAsyncDisposable
         await ReadAsync();
     }
 
-    private async Task ReadAsync()
+    private Task ReadAsync() => _live.ExclusiveAsync(async () =>
     {
-        // A click and a timer tick may ask at once; one read at a time keeps the source (one per circuit) simple.
-        await _reading.WaitAsync(_closed.Token);
         try
         {
-            Snapshot = await Source.ReadAsync(Range, Selected, _closed.Token);
+            Snapshot = await Source.ReadAsync(Range, Selected, _live.Closed);
             Error = null;
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -102,21 +81,7 @@ public sealed partial class Services : IAsyncDisposable
             Logger.LogWarning(error, "Reading the services failed");
             Error = $"The latest figures could not be read ({error.Message}); showing the last ones read.";
         }
-        finally
-        {
-            _reading.Release();
-        }
-    }
+    });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _closed.CancelAsync();
-        _timer?.Dispose();
-        if (_refreshing is not null)
-        {
-            await _refreshing;
-        }
-        _closed.Dispose();
-        _reading.Dispose();
-    }
+    public ValueTask DisposeAsync() => _live.DisposeAsync();
 }
