@@ -18,6 +18,9 @@ internal sealed class ServicesSource(ITelemetryStore store, RedQueryService red,
     /// <summary>A service's operations shown at most; the busiest are kept.</summary>
     public const int MaxOperations = 50;
 
+    /// <summary>Operations read at most (one rollup read each), in name order: a bound for a service with a runaway catalog.</summary>
+    public const int MaxOperationsRead = 200;
+
     /// <summary>About this many points per chart; the step is a multiple of 10 s, the finest rollup.</summary>
     private const int ChartPoints = 60;
 
@@ -44,7 +47,8 @@ internal sealed class ServicesSource(ITelemetryStore store, RedQueryService red,
         var names = (await store.GetOperationsAsync(service, null, cancellationToken))
             .Where(operation => RedQueryService.DefaultKinds.Contains(operation.Kind))
             .Select(operation => operation.Name)
-            .Distinct(StringComparer.Ordinal);
+            .Distinct(StringComparer.Ordinal)
+            .Take(MaxOperationsRead);
         var operations = new List<OperationRed>();
         foreach (var name in names)
         {
