@@ -83,8 +83,8 @@ public sealed class TelemetryPagesTests(BrowserFixture fixture) : IClassFixture<
     }
 
     /// <summary>The prerendered page has no event handlers yet: clicks count once the page runs in its circuit.</summary>
-    private static Task WaitForCircuitAsync(IPage page, string header) =>
-        Assertions.Expect(page.Locator($"[data-testid={header}][data-interactive]")).ToBeAttachedAsync();
+    private static Task WaitForCircuitAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-testid=page-header][data-interactive]")).ToBeAttachedAsync();
 
     [Fact]
     public async Task On_call_sees_both_services_with_their_rate_and_the_map_shows_frontend_calling_backend()
@@ -93,7 +93,7 @@ public sealed class TelemetryPagesTests(BrowserFixture fixture) : IClassFixture<
         var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
 
         await page.GotoAsync("/services");
-        await WaitForCircuitAsync(page, "services-header");
+        await WaitForCircuitAsync(page);
 
         // Each service served Calls requests in the page's window (the last 15 minutes), so Calls / 900 s each.
         var rate = (Calls / PageWindow.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
@@ -122,7 +122,7 @@ public sealed class TelemetryPagesTests(BrowserFixture fixture) : IClassFixture<
         var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
 
         await page.GotoAsync("/metrics-browser");
-        await WaitForCircuitAsync(page, "metrics-header");
+        await WaitForCircuitAsync(page);
 
         var counter = page.Locator("[data-testid=metric-row][data-metric='e2e.orders']");
         await Assertions.Expect(counter.Locator("[data-testid=metric-type]")).ToHaveTextAsync("sum");
