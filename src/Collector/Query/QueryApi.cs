@@ -12,6 +12,7 @@ internal static class QueryApi
         endpoints.MapJaegerEndpoints();
         endpoints.MapLogsEndpoints();
         endpoints.MapMetricsEndpoints();
+        endpoints.MapDependencyEndpoints();
         return endpoints;
     }
 }

@@ -96,14 +96,20 @@ public sealed class RedQueryService(ISpanRollupReader rollups)
     /// One point for the whole window [from, to): for one service or (null) every service together, with the sketches
     /// of every row merged, so the percentile is over all the window's spans.
     /// </summary>
+    public Task<RedPoint> WindowAsync(
+        string? service, IReadOnlyCollection<SpanKind>? kinds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        WindowAsync(service, null, kinds, from, to, cancellationToken);
+
+    /// <summary>One point for the whole window [from, to) for one operation of a service (or, null, all its operations).</summary>
     public async Task<RedPoint> WindowAsync(
-        string? service, IReadOnlyCollection<SpanKind>? kinds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+        string? service, string? operation, IReadOnlyCollection<SpanKind>? kinds, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
     {
         var accumulator = new Accumulator();
         foreach (var segment in RollupCover.Segments(ToUnixNanos(from), ToUnixNanos(to)))
         {
             var rows = await rollups.GetSpanRollupsAsync(
-                new SpanRollupQuery(segment.Resolution, segment.FromUnixNanos, segment.ToUnixNanos, service, Kinds: kinds), cancellationToken);
+                new SpanRollupQuery(segment.Resolution, segment.FromUnixNanos, segment.ToUnixNanos, service, operation, kinds), cancellationToken);
             foreach (var row in rows)
             {
                 accumulator.Add(row);

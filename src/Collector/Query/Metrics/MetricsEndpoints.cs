@@ -12,26 +12,12 @@ namespace Observability.Collector.Query.Metrics;
 /// </summary>
 internal static class MetricsEndpoints
 {
-    public const int MaxSeries = 10_000;
-    public const int MaxSamples = 200_000;
-    public const int MaxSteps = 11_000;
-    public const int DefaultMaxSteps = 300;
-
-    /// <summary>Steps a default is chosen from: the first that gives at most <see cref="DefaultMaxSteps"/> steps.</summary>
-    private static readonly TimeSpan[] NiceSteps =
-    [
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15),
-        TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10),
-        TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2), TimeSpan.FromHours(3),
-        TimeSpan.FromHours(6), TimeSpan.FromHours(12), TimeSpan.FromDays(1),
-    ];
-
     public static void MapMetricsEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/metrics", (ITelemetryStore store, CancellationToken cancellationToken) =>
             QueryJson.HandleAsync(async () =>
             {
-                var descriptors = await store.GetMetricDescriptorsAsync(cancellationToken);
+                var descriptors = await new MetricQueryService(store).MetricsAsync(cancellationToken);
                 return QueryJson.Ok(new MetricsResponse(descriptors.Select(d => new MetricResponse(d.Name, TypeName(d.Type), d.Unit, d.Description)).ToList()));
             }));
 
@@ -40,14 +26,9 @@ internal static class MetricsEndpoints
             {
                 name = QueryArguments.PathSegment(name);
                 var (from, to) = QueryArguments.TimeRange(request, clock);
-                var keys = await store.GetMetricSeriesAsync(name, from, to, MaxSeries + 1, cancellationToken);
-                var series = keys.Take(MaxSeries)
-                    .Select(MetricQueryEngine.Labels)
-                    .DistinctBy(labels => System.Text.Json.JsonSerializer.Serialize(labels))
-                    .OrderBy(labels => System.Text.Json.JsonSerializer.Serialize(labels), StringComparer.Ordinal)
-                    .Select(labels => new SeriesLabels(labels))
-                    .ToList();
-                return QueryJson.Ok(new SeriesResponse(name, UnixTime.Format(from), UnixTime.Format(to), series, keys.Count > MaxSeries));
+                var list = await new MetricQueryService(store).SeriesAsync(name, from, to, cancellationToken);
+                var series = list.Series.Select(labels => new SeriesLabels(labels)).ToList();
+                return QueryJson.Ok(new SeriesResponse(name, UnixTime.Format(from), UnixTime.Format(to), series, list.Truncated));
             }));
 
         endpoints.MapGet("/api/metrics/{name}/query", (string name, HttpRequest request, ITelemetryStore store, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -57,25 +38,9 @@ internal static class MetricsEndpoints
     private static async Task<IResult> QueryAsync(string name, HttpRequest request, ITelemetryReader reader, TimeProvider clock, CancellationToken cancellationToken)
     {
         var query = ParseQuery(name, request, clock);
-        var samples = await reader.GetMetricSamplesAsync(new MetricSampleQuery
-        {
-            MetricName = name,
-            FromUnixNanos = query.LoadFromUnixNanos,
-            ToUnixNanos = query.ToUnixNanos,
-            Matchers = Matchers(request),
-            Limit = MaxSamples + 1,
-        }, cancellationToken);
-        if (samples.Count > MaxSamples)
-        {
-            throw new QueryParameterException(
-                $"metric '{name}' has more than {MaxSamples} points from {UnixTime.Format(query.LoadFromUnixNanos)} to to; narrow from and to, or add match[label]=value filters");
-        }
-        var result = MetricQueryEngine.Run(query, samples);
-        var noData = result.NoData;
-        if (samples.Count == 0 && !(await reader.GetMetricDescriptorsAsync(cancellationToken)).Any(d => d.Name == name))
-        {
-            noData = $"no metric named '{name}' has been received; GET /api/metrics lists those that have";
-        }
+        var answer = await new MetricQueryService(reader).QueryAsync(query, Matchers(request), cancellationToken);
+        var result = answer.Result;
+        var noData = answer.UnknownMetric ? $"no metric named '{name}' has been received; GET /api/metrics lists those that have" : result.NoData;
         var stepMillis = query.StepNanos / QueryArguments.NanosPerMillisecond;
         var series = result.Series.Select(s => new SeriesPoints(
             s.Labels,
@@ -113,9 +78,9 @@ internal static class MetricsEndpoints
                 throw new QueryParameterException($"step '{stepText}' is not a whole number of milliseconds; use e.g. 10s, 1m, 500ms");
             }
             var steps = (to - from + step - 1) / step;
-            if (steps > MaxSteps)
+            if (steps > MetricQueryService.MaxSteps)
             {
-                throw new QueryParameterException($"step '{stepText}' gives {steps} steps from {UnixTime.Format(from)} to {UnixTime.Format(to)}; at most {MaxSteps}: use a larger step");
+                throw new QueryParameterException($"step '{stepText}' gives {steps} steps from {UnixTime.Format(from)} to {UnixTime.Format(to)}; at most {MetricQueryService.MaxSteps}: use a larger step");
             }
         }
         else
@@ -130,21 +95,8 @@ internal static class MetricsEndpoints
         return new MetricQueryRequest(name, from, to, step, aggregation, by);
     }
 
-    /// <summary>The first nice step that gives at most 300 steps; whole days beyond that.</summary>
-    internal static long DefaultStep(long rangeNanos)
-    {
-        foreach (var step in NiceSteps)
-        {
-            var nanos = step.Ticks * 100;
-            if ((rangeNanos + nanos - 1) / nanos <= DefaultMaxSteps)
-            {
-                return nanos;
-            }
-        }
-        var day = TimeSpan.FromDays(1).Ticks * 100;
-        var days = (rangeNanos + day * DefaultMaxSteps - 1) / (day * DefaultMaxSteps);
-        return days * day;
-    }
+    /// <summary>The step used when none is given; see <see cref="MetricQueryService.DefaultStep"/>.</summary>
+    internal static long DefaultStep(long rangeNanos) => MetricQueryService.DefaultStep(rangeNanos);
 
     /// <summary><c>match[label]=value</c> parameters: service.name or a point attribute, compared as text.</summary>
     private static List<KeyValuePair<string, string>> Matchers(HttpRequest request)
