@@ -77,6 +77,7 @@ public sealed class TraceDetailPageTests : MudTestContext
         Assert.Equal(["charging card 4242", "card declined: code 51"], logs.Select(l => l.QuerySelector("[data-testid=log-body]")!.TextContent));
         Assert.Equal(["Information", "Warning"], logs.Select(l => l.QuerySelector("[data-testid=log-severity]")!.TextContent));
         Assert.Equal("+2 ms", logs[0].QuerySelector("td")!.TextContent);
+        Assert.Empty(page.FindAll("[data-testid=logs-note]"));
         Assert.Equal("selected", page.FindAll("[data-testid=span-row]")[1].ClassList.First(c => c == "selected"));
     }
 

@@ -64,6 +64,9 @@ public sealed partial class Traces : IDisposable
 
     private string? ReadError { get; set; }
 
+    /// <summary>Whether the form answers clicks yet: the prerendered page does not until its circuit connects.</summary>
+    private bool Interactive { get; set; }
+
     private TimeSpan LookbackValue => TraceQuery.TryParseLookback(Form.Lookback, out var lookback) ? lookback : TraceQuery.DefaultLookback;
 
     protected override async Task OnParametersSetAsync()
@@ -94,6 +97,15 @@ public sealed partial class Traces : IDisposable
         {
             Errors = new Dictionary<string, string>();
             Results = null;
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            Interactive = true;
+            StateHasChanged();
         }
     }
 

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using Observability.Core.Security;
+using Observability.EndToEnd.Tests.Infrastructure;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Observability.EndToEnd.Tests.Traces;
+
+/// <summary>An SRE finds a trace sent by the OpenTelemetry SDK, opens its waterfall and reads a span's details, in Chromium.</summary>
+public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const string ScriptName = "<script>window.__xss = 1</script>";
+
+    /// <summary>
+    /// A root with two children, one failing with an event, an attribute and a log written inside it, plus a span named
+    /// like a script: exported over OTLP/gRPC, acknowledged once stored.
+    /// </summary>
+    private async Task<string> SendTraceAsync(string service)
+    {
+        using var source = new ActivitySource("Observability.EndToEnd.Traces");
+        var resource = ResourceBuilder.CreateEmpty().AddService(service, serviceVersion: "1.4.0");
+        using var loggers = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options =>
+        {
+            options.SetResourceBuilder(resource);
+            options.AddOtlpExporter((exporter, processor) =>
+            {
+                exporter.Protocol = OtlpExportProtocol.Grpc;
+                exporter.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
+                processor.ExportProcessorType = ExportProcessorType.Simple;
+            });
+        }));
+        var logger = loggers.CreateLogger("Checkout");
+        Activity root;
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(resource)
+            .AddSource(source.Name)
+            .SetSampler(new AlwaysOnSampler())
+            .AddOtlpExporter(options =>
+            {
+                options.Protocol = OtlpExportProtocol.Grpc;
+                options.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
+                options.ExportProcessorType = ExportProcessorType.Simple;
+            })
+            .Build())
+        {
+            using (root = source.StartActivity("POST /checkout", ActivityKind.Server)!)
+            {
+                using (var charge = source.StartActivity("charge card", ActivityKind.Client)!)
+                {
+                    charge.SetTag("payment.provider", "acme");
+                    charge.AddEvent(new ActivityEvent("card.declined", tags: new ActivityTagsCollection { ["decline.code"] = "51" }));
+                    logger.LogWarning("Card ending 4242 was declined");
+                    charge.SetStatus(ActivityStatusCode.Error, "card declined");
+                }
+                using (source.StartActivity("reserve stock", ActivityKind.Internal))
+                {
+                }
+                using (source.StartActivity(ScriptName, ActivityKind.Internal))
+                {
+                }
+            }
+            Assert.True(tracing.ForceFlush(10_000));
+        }
+        return root.TraceId.ToHexString();
+    }
+
+    [Fact]
+    public async Task An_sre_finds_the_trace_by_service_opens_its_waterfall_and_reads_the_failing_spans_details()
+    {
+        var service = "checkout-" + Guid.NewGuid().ToString("N")[..6];
+        var traceId = await SendTraceAsync(service);
+        var page = await fixture.SignInAsAsync(KnownRoles.Sre);
+
+        await page.GotoAsync("/traces");
+        await Assertions.Expect(page.Locator("[data-testid=trace-search]")).ToHaveAttributeAsync("data-interactive", "true");
+        await page.Locator(".mud-select").Filter(new() { HasText = "Service" }).First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = service }).ClickAsync();
+        await page.ClickAsync("button[data-testid=search]");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces\\?service={service}&lookback=1h&limit=20$"));
+        var result = page.Locator($"[data-testid=trace-result][data-trace-id='{traceId}']");
+        await Assertions.Expect(result.Locator("[data-testid=trace-link]")).ToHaveTextAsync($"{service}: POST /checkout");
+        await Assertions.Expect(result.Locator("[data-testid=span-count]")).ToHaveTextAsync("4 spans");
+        await Assertions.Expect(result.Locator("[data-testid=error-count]")).ToHaveTextAsync("1 error");
+        await BrowserFixture.SaveScreenshotAsync(page, "traces-search");
+
+        await result.Locator("[data-testid=trace-link]").ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces/{traceId}$"));
+        var rows = page.Locator("[data-testid=span-row]");
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.Locator("[data-testid=span-name]")).ToHaveTextAsync(["POST /checkout", "charge card", "reserve stock", ScriptName]);
+        await Assertions.Expect(rows.Nth(1).Locator("[data-testid=error-mark]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=span-name]", new() { HasText = ScriptName })).ToBeVisibleAsync();
+
+        await rows.Nth(1).ClickAsync();
+
+        var details = page.Locator("[data-testid=span-details]");
+        await Assertions.Expect(details.Locator("[data-testid=span-title]")).ToHaveTextAsync($"{service}: charge card");
+        await Assertions.Expect(details.Locator("[data-testid=span-status]")).ToHaveTextAsync("Error: card declined");
+        await Assertions.Expect(details.Locator("[data-testid=span-kind]")).ToHaveTextAsync("client");
+        await Assertions.Expect(details.Locator("[data-testid=span-attributes] tr", new() { HasText = "payment.provider" })).ToContainTextAsync("acme");
+        await Assertions.Expect(details.Locator("[data-testid=event-name]")).ToHaveTextAsync("card.declined");
+        await Assertions.Expect(details.Locator("[data-testid=span-event] [data-testid=attribute]")).ToHaveTextAsync("decline.code51");
+        await Assertions.Expect(details.Locator("[data-testid=log-body]")).ToHaveTextAsync("Card ending 4242 was declined");
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.__xss === 'undefined'"));
+        Assert.Equal(0, await page.Locator("[data-testid=waterfall] script").CountAsync());
+        await BrowserFixture.SaveScreenshotAsync(page, "trace-waterfall");
+
+        // The search was a navigation: back returns to its results.
+        await page.GoBackAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=trace-result][data-trace-id='{traceId}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task An_unknown_trace_says_it_may_have_expired()
+    {
+        var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
+
+        await page.GotoAsync("/traces/0123456789abcdef0123456789abcdef");
+
+        await Assertions.Expect(page.Locator("[data-testid=trace-missing]")).ToHaveTextAsync(
+            "No trace with id 0123456789abcdef0123456789abcdef is stored (it may have expired with retention, or not arrived yet).");
+    }
+}
