@@ -54,6 +54,10 @@ public sealed class TracesPageTests : MudTestContext
         Assert.Equal("12.3 ms", results[1].QuerySelector("[data-testid=duration]")!.TextContent);
         Assert.Null(results[1].QuerySelector("[data-testid=error-count]"));
         Assert.Equal("2 traces, newest first", page.Find("[data-testid=result-count]").TextContent);
+        var chart = page.Find("[data-testid=duration-chart]");
+        Assert.Equal("2 traces, 1 with errors; durations 12.3 ms to 100 ms", chart.GetAttribute("title"));
+        // A point each (MudBlazor draws a transparent, larger twin per point for hovering).
+        Assert.Equal(2, chart.QuerySelectorAll("circle.mud-chart-point:not([opacity='0'])").Length);
 
         var search = Assert.Single(_source.Searches);
         Assert.Equal("frontend", search.ServiceName);

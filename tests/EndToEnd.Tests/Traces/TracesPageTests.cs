@@ -18,7 +18,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
 
     /// <summary>
     /// A root with two children, one failing with an event, an attribute and a log written inside it, plus a span named
-    /// like a script: exported over OTLP/gRPC, acknowledged once stored.
+    /// like a script, after a one-span trace: exported over OTLP/gRPC, acknowledged once stored.
     /// </summary>
     private async Task<string> SendTraceAsync(string service)
     {
@@ -48,6 +48,10 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
             })
             .Build())
         {
+            // A quick trace beside it, so the results hold more than one.
+            using (source.StartActivity("GET /cart", ActivityKind.Server))
+            {
+            }
             using (root = source.StartActivity("POST /checkout", ActivityKind.Server)!)
             {
                 using (var charge = source.StartActivity("charge card", ActivityKind.Client)!)
@@ -87,6 +91,8 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         await Assertions.Expect(result.Locator("[data-testid=trace-link]")).ToHaveTextAsync($"{service}: POST /checkout");
         await Assertions.Expect(result.Locator("[data-testid=span-count]")).ToHaveTextAsync("4 spans");
         await Assertions.Expect(result.Locator("[data-testid=error-count]")).ToHaveTextAsync("1 error");
+        await Assertions.Expect(page.Locator("[data-testid=result-count]")).ToHaveTextAsync("2 traces, newest first");
+        await Assertions.Expect(page.Locator("[data-testid=trace-result]").First).ToHaveAttributeAsync("data-trace-id", traceId);
         await BrowserFixture.SaveScreenshotAsync(page, "traces-search");
 
         await result.Locator("[data-testid=trace-link]").ClickAsync();

@@ -12,6 +12,7 @@ public sealed partial class Traces : IDisposable
     private const string AllOperations = "All operations";
 
     private readonly CancellationTokenSource _closed = new();
+    private TraceQuery? _applied;
 
     [Inject]
     public required ITraceSource Source { get; set; }
@@ -72,7 +73,7 @@ public sealed partial class Traces : IDisposable
     protected override async Task OnParametersSetAsync()
     {
         var defaults = new TraceQuery();
-        Form = new TraceQuery
+        var fromUrl = new TraceQuery
         {
             Service = Service ?? "",
             Operation = Operation ?? "",
@@ -82,6 +83,13 @@ public sealed partial class Traces : IDisposable
             Lookback = Lookback ?? defaults.Lookback,
             Limit = Limit ?? defaults.Limit,
         };
+        if (fromUrl == _applied)
+        {
+            // Parameters set again without a new URL (a parent re-rendered): keep what the user is typing.
+            return;
+        }
+        _applied = fromUrl;
+        Form = fromUrl;
         ReadError = null;
         if (ServiceNames is null)
         {
