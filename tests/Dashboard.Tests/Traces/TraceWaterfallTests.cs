@@ -52,7 +52,7 @@ public sealed class TraceWaterfallTests : MudTestContext
     }
 
     [Fact]
-    public void Clicking_a_span_selects_it()
+    public void Clicking_a_span_or_pressing_enter_on_it_selects_it()
     {
         WaterfallRow? selected = null;
         var waterfall = Render(TraceTree.Build(TraceData.ThreeSpanTrace()), row => selected = row);
@@ -60,6 +60,10 @@ public sealed class TraceWaterfallTests : MudTestContext
         waterfall.FindAll("[data-testid=span-row]")[2].Click();
 
         Assert.Equal(TraceData.ReserveId, selected?.SpanId);
+
+        waterfall.FindAll("[data-testid=span-row]")[1].KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        Assert.Equal(TraceData.ChargeId, selected?.SpanId);
     }
 
     [Fact]

@@ -124,6 +124,52 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_trace_of_2000_spans_opens_with_only_the_rows_in_view_and_scrolls_to_its_last_span()
+    {
+        const int spanCount = 2_000;
+        using var source = new ActivitySource("Observability.EndToEnd.LargeTrace");
+        Activity root;
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("batch-" + Guid.NewGuid().ToString("N")[..6]))
+            .AddSource(source.Name)
+            .SetSampler(new AlwaysOnSampler())
+            .AddOtlpExporter(options =>
+            {
+                options.Protocol = OtlpExportProtocol.Grpc;
+                options.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
+            })
+            .Build())
+        {
+            using (root = source.StartActivity("POST /import", ActivityKind.Server)!)
+            {
+                for (var i = 1; i < spanCount; i++)
+                {
+                    using (source.StartActivity($"import row {i}", ActivityKind.Internal))
+                    {
+                    }
+                }
+            }
+            Assert.True(tracing.ForceFlush(30_000));
+        }
+        var page = await fixture.SignInAsAsync(KnownRoles.Sre);
+        var opening = Stopwatch.StartNew();
+
+        await page.GotoAsync($"/traces/{root.TraceId.ToHexString()}");
+
+        await Assertions.Expect(page.Locator("[data-testid=trace-facts]")).ToContainTextAsync("2,000 spans");
+        var rows = page.Locator("[data-testid=span-row]");
+        await Assertions.Expect(rows.First.Locator("[data-testid=span-name]")).ToHaveTextAsync("POST /import");
+        var opened = opening.Elapsed;
+        var rendered = await rows.CountAsync();
+        Assert.InRange(rendered, 1, 200);
+
+        // Scrolled to the end, the last rows are rendered in place of the first.
+        await page.Locator("[data-testid=rows]").EvaluateAsync("box => box.scrollTop = box.scrollHeight");
+        await Assertions.Expect(page.Locator("[data-testid=span-name]", new() { HasText = $"import row {spanCount - 1}" })).ToBeVisibleAsync();
+        Console.WriteLine($"2,000-span trace: first rows shown {opened.TotalMilliseconds:0} ms after navigation, {rendered} rows rendered");
+    }
+
+    [Fact]
     public async Task An_unknown_trace_says_it_may_have_expired()
     {
         var page = await fixture.SignInAsAsync(KnownRoles.OnCall);

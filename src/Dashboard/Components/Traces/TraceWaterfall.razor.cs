@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Observability.Dashboard.Traces;
 
 namespace Observability.Dashboard.Components.Traces;
@@ -59,6 +60,10 @@ public sealed partial class TraceWaterfall
     }
 
     private Task SelectAsync(WaterfallRow row) => OnSelect.InvokeAsync(row);
+
+    /// <summary>Keyboard users select a focused row with Enter or Space, as a button.</summary>
+    private Task OnKeyAsync(KeyboardEventArgs e, WaterfallRow row) =>
+        e.Key is "Enter" or " " ? SelectAsync(row) : Task.CompletedTask;
 
     private static int Indent(int depth) => Math.Min(depth, MaxIndentDepth) * IndentPixels;
 
