@@ -93,7 +93,7 @@ internal sealed class FakeTraceSource : ITraceSource
 
     public Exception? SearchError { get; set; }
 
-    public Task<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(Services);
+    public Task<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([.. Services]);
 
     public Task<IReadOnlyList<string>> GetOperationsAsync(string service, CancellationToken cancellationToken) =>
         Task.FromResult(Operations.TryGetValue(service, out var operations) ? operations : []);

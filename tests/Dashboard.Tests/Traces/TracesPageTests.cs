@@ -124,13 +124,18 @@ public sealed class TracesPageTests : MudTestContext
     }
 
     [Fact]
-    public void With_no_spans_stored_the_page_says_so()
+    public void With_no_spans_stored_the_page_says_so_until_a_check_finds_a_service()
     {
         _source.Services.Clear();
 
         var page = Open("traces");
 
         Assert.Contains("No spans have been stored yet", page.Find("[data-testid=no-services]").TextContent);
+
+        _source.Services.Add("frontend");
+        page.Find("button[data-testid=check-services]").Click();
+
+        Assert.Empty(page.FindAll("[data-testid=no-services]"));
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed partial class Traces : IDisposable
         ReadError = null;
         if (ServiceNames is null)
         {
-            await ReadAsync(async token => ServiceNames = await Source.GetServicesAsync(token), "The services");
+            await ReadServicesAsync();
         }
         await ReadOperationsAsync();
         if (Form.Service.Length > 0)
@@ -166,6 +166,8 @@ public sealed partial class Traces : IDisposable
             SearchedAt = Time.GetUtcNow();
         }, "The traces");
     }
+
+    private Task ReadServicesAsync() => ReadAsync(async token => ServiceNames = await Source.GetServicesAsync(token), "The services");
 
     private async Task ReadOperationsAsync()
     {
