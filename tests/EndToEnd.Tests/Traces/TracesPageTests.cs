@@ -17,6 +17,26 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
     private const string ScriptName = "<script>window.__xss = 1</script>";
 
     /// <summary>
+    /// How long an assertion waits for the server's answer (a search, a trace read): Playwright's 5 s default is short on
+    /// a 2-core machine shared by several test runs.
+    /// </summary>
+    private const float ServerWaitMilliseconds = 15_000;
+
+    /// <summary>Every span of the source, exported over OTLP/gRPC to the Dashboard's Collector.</summary>
+    private TracerProvider Tracing(ResourceBuilder resource, string sourceName, ExportProcessorType processor) =>
+        Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(resource)
+            .AddSource(sourceName)
+            .SetSampler(new AlwaysOnSampler())
+            .AddOtlpExporter(options =>
+            {
+                options.Protocol = OtlpExportProtocol.Grpc;
+                options.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
+                options.ExportProcessorType = processor;
+            })
+            .Build();
+
+    /// <summary>
     /// A root with two children, one failing with an event, an attribute and a log written inside it, plus a span named
     /// like a script, after a one-span trace: exported over OTLP/gRPC, acknowledged once stored.
     /// </summary>
@@ -36,17 +56,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         }));
         var logger = loggers.CreateLogger("Checkout");
         Activity root;
-        using (var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource(source.Name)
-            .SetSampler(new AlwaysOnSampler())
-            .AddOtlpExporter(options =>
-            {
-                options.Protocol = OtlpExportProtocol.Grpc;
-                options.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
-                options.ExportProcessorType = ExportProcessorType.Simple;
-            })
-            .Build())
+        using (var tracing = Tracing(resource, source.Name, ExportProcessorType.Simple))
         {
             // A quick trace beside it, so the results hold more than one.
             using (source.StartActivity("GET /cart", ActivityKind.Server))
@@ -81,14 +91,17 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         var page = await fixture.SignInAsAsync(KnownRoles.Sre);
 
         await page.GotoAsync("/traces");
-        await Assertions.Expect(page.Locator("[data-testid=trace-search]")).ToHaveAttributeAsync("data-interactive", "true");
+        await Assertions.Expect(page.Locator("[data-testid=trace-search]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = ServerWaitMilliseconds });
         await page.Locator(".mud-select").Filter(new() { HasText = "Service" }).First.ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = service }).ClickAsync();
+        // MudSelect shows the choice before it tells the page (it closes its popover first): a click on the button in
+        // between would search without a service, so wait until the page has it.
+        await Assertions.Expect(page.Locator("[data-testid=trace-search]")).ToHaveAttributeAsync("data-service", service, new() { Timeout = ServerWaitMilliseconds });
         await page.ClickAsync("button[data-testid=search]");
 
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces\\?service={service}&lookback=1h&limit=20$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces\\?service={service}&lookback=1h&limit=20$"), new() { Timeout = ServerWaitMilliseconds });
         var result = page.Locator($"[data-testid=trace-result][data-trace-id='{traceId}']");
-        await Assertions.Expect(result.Locator("[data-testid=trace-link]")).ToHaveTextAsync($"{service}: POST /checkout");
+        await Assertions.Expect(result.Locator("[data-testid=trace-link]")).ToHaveTextAsync($"{service}: POST /checkout", new() { Timeout = ServerWaitMilliseconds });
         await Assertions.Expect(result.Locator("[data-testid=span-count]")).ToHaveTextAsync("4 spans");
         await Assertions.Expect(result.Locator("[data-testid=error-count]")).ToHaveTextAsync("1 error");
         await Assertions.Expect(page.Locator("[data-testid=result-count]")).ToHaveTextAsync("2 traces, newest first");
@@ -97,9 +110,9 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
 
         await result.Locator("[data-testid=trace-link]").ClickAsync();
 
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces/{traceId}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces/{traceId}$"), new() { Timeout = ServerWaitMilliseconds });
         var rows = page.Locator("[data-testid=span-row]");
-        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows).ToHaveCountAsync(4, new() { Timeout = ServerWaitMilliseconds });
         await Assertions.Expect(rows.Locator("[data-testid=span-name]")).ToHaveTextAsync(["POST /checkout", "charge card", "reserve stock", ScriptName]);
         await Assertions.Expect(rows.Nth(1).Locator("[data-testid=error-mark]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=span-name]", new() { HasText = ScriptName })).ToBeVisibleAsync();
@@ -107,7 +120,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         await rows.Nth(1).ClickAsync();
 
         var details = page.Locator("[data-testid=span-details]");
-        await Assertions.Expect(details.Locator("[data-testid=span-title]")).ToHaveTextAsync($"{service}: charge card");
+        await Assertions.Expect(details.Locator("[data-testid=span-title]")).ToHaveTextAsync($"{service}: charge card", new() { Timeout = ServerWaitMilliseconds });
         await Assertions.Expect(details.Locator("[data-testid=span-status]")).ToHaveTextAsync("Error: card declined");
         await Assertions.Expect(details.Locator("[data-testid=span-kind]")).ToHaveTextAsync("client");
         await Assertions.Expect(details.Locator("[data-testid=span-attributes] tr", new() { HasText = "payment.provider" })).ToContainTextAsync("acme");
@@ -120,7 +133,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
 
         // The search was a navigation: back returns to its results.
         await page.GoBackAsync();
-        await Assertions.Expect(page.Locator($"[data-testid=trace-result][data-trace-id='{traceId}']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-testid=trace-result][data-trace-id='{traceId}']")).ToBeVisibleAsync(new() { Timeout = ServerWaitMilliseconds });
     }
 
     [Fact]
@@ -129,16 +142,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         const int spanCount = 2_000;
         using var source = new ActivitySource("Observability.EndToEnd.LargeTrace");
         Activity root;
-        using (var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("batch-" + Guid.NewGuid().ToString("N")[..6]))
-            .AddSource(source.Name)
-            .SetSampler(new AlwaysOnSampler())
-            .AddOtlpExporter(options =>
-            {
-                options.Protocol = OtlpExportProtocol.Grpc;
-                options.Endpoint = new Uri(fixture.Dashboard.OtlpGrpcUrl);
-            })
-            .Build())
+        using (var tracing = Tracing(ResourceBuilder.CreateEmpty().AddService("batch-" + Guid.NewGuid().ToString("N")[..6]), source.Name, ExportProcessorType.Batch))
         {
             using (root = source.StartActivity("POST /import", ActivityKind.Server)!)
             {
@@ -156,16 +160,16 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
 
         await page.GotoAsync($"/traces/{root.TraceId.ToHexString()}");
 
-        await Assertions.Expect(page.Locator("[data-testid=trace-facts]")).ToContainTextAsync("2,000 spans");
+        await Assertions.Expect(page.Locator("[data-testid=trace-facts]")).ToContainTextAsync("2,000 spans", new() { Timeout = ServerWaitMilliseconds });
         var rows = page.Locator("[data-testid=span-row]");
-        await Assertions.Expect(rows.First.Locator("[data-testid=span-name]")).ToHaveTextAsync("POST /import");
+        await Assertions.Expect(rows.First.Locator("[data-testid=span-name]")).ToHaveTextAsync("POST /import", new() { Timeout = ServerWaitMilliseconds });
         var opened = opening.Elapsed;
         var rendered = await rows.CountAsync();
         Assert.InRange(rendered, 1, 200);
 
         // Scrolled to the end, the last rows are rendered in place of the first.
         await page.Locator("[data-testid=rows]").EvaluateAsync("box => box.scrollTop = box.scrollHeight");
-        await Assertions.Expect(page.Locator("[data-testid=span-name]", new() { HasText = $"import row {spanCount - 1}" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-testid=span-name]", new() { HasText = $"import row {spanCount - 1}" })).ToBeVisibleAsync(new() { Timeout = ServerWaitMilliseconds });
         Console.WriteLine($"2,000-span trace: first rows shown {opened.TotalMilliseconds:0} ms after navigation, {rendered} rows rendered");
     }
 
@@ -177,6 +181,7 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         await page.GotoAsync("/traces/0123456789abcdef0123456789abcdef");
 
         await Assertions.Expect(page.Locator("[data-testid=trace-missing]")).ToHaveTextAsync(
-            "No trace with id 0123456789abcdef0123456789abcdef is stored (it may have expired with retention, or not arrived yet).");
+            "No trace with id 0123456789abcdef0123456789abcdef is stored (it may have expired with retention, or not arrived yet).",
+            new() { Timeout = ServerWaitMilliseconds });
     }
 }
