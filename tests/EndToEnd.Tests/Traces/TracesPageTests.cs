@@ -174,6 +174,22 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task An_executive_is_refused_the_trace_pages()
+    {
+        var traceId = await SendTraceAsync("exec-" + Guid.NewGuid().ToString("N")[..6]);
+        var page = await fixture.SignInAsAsync(KnownRoles.Executive);
+
+        var trace = await page.GotoAsync($"/traces/{traceId}");
+        var traceText = await page.Locator("body").InnerTextAsync();
+        var search = await page.GotoAsync("/traces");
+
+        Assert.Equal(403, trace?.Status);
+        Assert.Contains("has the role Executive; GET /traces/", traceText);
+        Assert.DoesNotContain("POST /checkout", traceText);
+        Assert.Equal(403, search?.Status);
+    }
+
+    [Fact]
     public async Task An_unknown_trace_says_it_may_have_expired()
     {
         var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
