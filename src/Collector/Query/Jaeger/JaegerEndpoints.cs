@@ -59,10 +59,8 @@ internal static class JaegerEndpoints
 
     private static async Task<IResult> SearchAsync(HttpRequest request, ITelemetryReader reader, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var search = ParseSearch(request, clock);
-        var traceIds = await reader.FindTraceIdsAsync(search, cancellationToken);
-        var traces = await LoadAsync(reader, traceIds, cancellationToken);
-        return Ok<JaegerTrace>(traces.Select(t => t.Trace).ToList());
+        var traces = await TraceLoader.SearchAsync(reader, ParseSearch(request, clock), cancellationToken);
+        return Ok<JaegerTrace>(traces.Select(JaegerTraceConverter.Convert).ToList());
     }
 
     /// <summary>Jaeger's multi-get: <c>/api/traces?traceID=a&amp;traceID=b</c>; missing traces are listed in errors.</summary>
@@ -73,32 +71,11 @@ internal static class JaegerEndpoints
         {
             throw new QueryParameterException($"traceID is given {ids.Count} times; at most {MaxSearchLimit}");
         }
-        var traces = await LoadAsync(reader, ids, cancellationToken);
-        var found = traces.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        var traces = (await TraceLoader.LoadAsync(reader, ids, cancellationToken)).Select(JaegerTraceConverter.Convert).ToList();
+        var found = traces.Select(t => t.TraceId).ToHashSet(StringComparer.Ordinal);
         var missing = ids.Select(id => TraceIds.ToHex(id)).Distinct().Where(id => !found.Contains(id))
             .Select(id => new JaegerError(StatusCodes.Status404NotFound, "trace not found", id)).ToList();
-        var data = traces.Select(t => t.Trace).ToList();
-        return QueryJson.Ok(new JaegerResponse<IReadOnlyList<JaegerTrace>>(data, data.Count, 0, 0, missing.Count > 0 ? missing : null));
-    }
-
-    /// <summary>Loads whole traces in the order of <paramref name="traceIds"/>.</summary>
-    private static async Task<List<(string Id, JaegerTrace Trace)>> LoadAsync(ITelemetryReader reader, IReadOnlyList<byte[]> traceIds, CancellationToken cancellationToken)
-    {
-        if (traceIds.Count == 0)
-        {
-            return [];
-        }
-        var spans = await reader.GetTracesAsync(traceIds, cancellationToken);
-        var byTrace = spans.GroupBy(span => TraceIds.ToHex(span.TraceId)).ToDictionary(group => group.Key, group => group.ToList(), StringComparer.Ordinal);
-        var traces = new List<(string, JaegerTrace)>();
-        foreach (var id in traceIds.Select(id => TraceIds.ToHex(id)).Distinct())
-        {
-            if (byTrace.TryGetValue(id, out var traceSpans))
-            {
-                traces.Add((id, JaegerTraceConverter.Convert(traceSpans)));
-            }
-        }
-        return traces;
+        return QueryJson.Ok(new JaegerResponse<IReadOnlyList<JaegerTrace>>(traces, traces.Count, 0, 0, missing.Count > 0 ? missing : null));
     }
 
     internal static TraceSearch ParseSearch(HttpRequest request, TimeProvider clock)

@@ -8,9 +8,26 @@ namespace Observability.Collector.Query.Jaeger;
 /// (<c>{"http.status_code":"500"}</c>) or in logfmt (<c>http.status_code=500 error=true</c>, values may be quoted),
 /// and repeated <c>tag=key:value</c>.
 /// </summary>
-internal static class JaegerTags
+public static class JaegerTags
 {
-    public static List<KeyValuePair<string, string>> Parse(string? tags, IEnumerable<string?> tagParameters)
+    /// <summary>Tags typed as text (logfmt or a JSON object); false with the reason when they do not parse.</summary>
+    public static bool TryParse(string? tags, out IReadOnlyList<KeyValuePair<string, string>> parsed, out string error)
+    {
+        try
+        {
+            parsed = Parse(tags, []);
+            error = "";
+            return true;
+        }
+        catch (QueryParameterException refused)
+        {
+            parsed = [];
+            error = refused.Message;
+            return false;
+        }
+    }
+
+    internal static List<KeyValuePair<string, string>> Parse(string? tags, IEnumerable<string?> tagParameters)
     {
         var parsed = new List<KeyValuePair<string, string>>();
         if (tags is not null)

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Observability.Core.Telemetry;
+using Observability.Dashboard.Traces;
+
+namespace Observability.Dashboard.Components.Pages;
+
+/// <summary>One trace: its spans as a waterfall, and the details of the span clicked, with the logs written inside it.</summary>
+public sealed partial class TraceDetail : IDisposable
+{
+    /// <summary>Logs read per trace; a trace that wrote more says its logs are the first ones only.</summary>
+    public const int MaxLogs = 1000;
+
+    /// <summary>Logs are read from this long before the trace starts to this long after it ends: producers' clocks disagree a little.</summary>
+    private static readonly long LogMarginNanos = (long)TimeSpan.FromMinutes(1).TotalNanoseconds;
+
+    private readonly CancellationTokenSource _closed = new();
+    private IReadOnlyList<LogRecord> _logs = [];
+
+    [Parameter]
+    public required string TraceId { get; set; }
+
+    [Inject]
+    public required ITraceSource Source { get; set; }
+
+    [Inject]
+    public required ILogger<TraceDetail> Logger { get; set; }
+
+    private TraceTree? Tree { get; set; }
+
+    private TraceSummary? Summary { get; set; }
+
+    private string? Problem { get; set; }
+
+    private WaterfallRow? Selected { get; set; }
+
+    private IReadOnlyList<LogRecord> SelectedLogs { get; set; } = [];
+
+    private string? LogsNote { get; set; }
+
+    private IReadOnlySet<string>? StoredLinkedTraces { get; set; }
+
+    private string Title => Summary is null ? $"Trace {TraceId}" : $"{Summary.RootService}: {Summary.RootName}";
+
+    private string FactsText => Summary is null ? "" : string.Join(" · ",
+        $"Trace {Summary.TraceId}",
+        $"started {DurationText.Time(Summary.StartUnixNanos)}",
+        $"took {DurationText.Format(Summary.DurationNanos)}",
+        $"{Summary.SpanCount.ToString("N0", CultureInfo.InvariantCulture)} span{(Summary.SpanCount == 1 ? "" : "s")}",
+        Summary.ErrorCount switch { 0 => "no errors", 1 => "1 error", var n => $"{n} errors" });
+
+    protected override async Task OnParametersSetAsync()
+    {
+        Tree = null;
+        Summary = null;
+        Selected = null;
+        Problem = null;
+        if (!IsTraceId(TraceId))
+        {
+            Problem = $"'{TraceId}' is not a trace id: a trace id is 32 hex digits (16 for a 64-bit id).";
+            return;
+        }
+        var id = TraceIds.FromHex(TraceId.PadLeft(32, '0'));
+        IReadOnlyList<SpanRecord> spans;
+        try
+        {
+            var traces = await Source.GetTracesAsync([id], _closed.Token);
+            spans = traces.Count > 0 ? traces[0] : [];
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            Logger.LogWarning(error, "Reading trace {TraceId} failed", TraceId);
+            Problem = $"The trace could not be read ({error.Message}). Reload the page to try again.";
+            return;
+        }
+        if (spans.Count == 0)
+        {
+            Problem = $"No trace with id {TraceIds.ToHex(id)} is stored (it may have expired with retention, or not arrived yet).";
+            return;
+        }
+        Tree = TraceTree.Build(spans);
+        Summary = TraceSummary.Of(spans);
+        await ReadLogsAsync(id);
+    }
+
+    private async Task ReadLogsAsync(byte[] id)
+    {
+        LogsNote = null;
+        try
+        {
+            var logs = await Source.GetTraceLogsAsync(id, Tree!.StartUnixNanos - LogMarginNanos, Tree.StartUnixNanos + Tree.DurationNanos + LogMarginNanos,
+                MaxLogs, _closed.Token);
+            _logs = logs;
+            if (logs.Count >= MaxLogs)
+            {
+                LogsNote = $"The trace wrote more than {MaxLogs:N0} log records; these are from the newest {MaxLogs:N0}.";
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            Logger.LogWarning(error, "Reading the logs of trace {TraceId} failed", TraceId);
+            _logs = [];
+            LogsNote = $"The trace's logs could not be read ({error.Message}).";
+        }
+    }
+
+    private async Task SelectAsync(WaterfallRow row)
+    {
+        Selected = row;
+        SelectedLogs = [.. _logs.Where(l => l.SpanId.AsSpan().SequenceEqual(row.Span.SpanId)).OrderBy(l => l.EffectiveTimeUnixNanos)];
+        var links = SpanParts.Links(row.Span);
+        StoredLinkedTraces = links.Count == 0 ? new HashSet<string>() : null;
+        if (links.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var ids = links.Select(l => l.TraceId).Where(IsTraceId).Distinct().Select(t => TraceIds.FromHex(t.PadLeft(32, '0'))).ToList();
+            var stored = await Source.GetTracesAsync(ids, _closed.Token);
+            if (Selected == row)
+            {
+                StoredLinkedTraces = stored.Select(t => TraceIds.ToHex(t[0].TraceId)).ToHashSet(StringComparer.Ordinal);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The links still show, just not clickable.
+            Logger.LogWarning(error, "Looking up the traces linked from span {SpanId} failed", row.SpanId);
+            StoredLinkedTraces = new HashSet<string>();
+        }
+    }
+
+    private void CloseDetails() => Selected = null;
+
+    private int SpanCountOf(string service) => Summary?.Services.FirstOrDefault(s => s.Service == service)?.SpanCount ?? 0;
+
+    private static bool IsTraceId(string text) => text.Length is > 0 and <= 32 && text.All(char.IsAsciiHexDigit);
+
+    public void Dispose()
+    {
+        _closed.Cancel();
+        _closed.Dispose();
+    }
+}
