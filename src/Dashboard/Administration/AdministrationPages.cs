@@ -1,7 +1,20 @@
+using Observability.Dashboard.Administration.LoadTests;
+using Observability.Dashboard.Administration.Rules;
+using Observability.Dashboard.Administration.Webhooks;
+
 namespace Observability.Dashboard.Administration;
 
 /// <summary>The services behind the Settings and Load test pages.</summary>
 public static class AdministrationPages
 {
-    public static IServiceCollection AddAdministrationPages(this IServiceCollection services) => services;
+    public static IServiceCollection AddAdministrationPages(this IServiceCollection services)
+    {
+        services.AddOptions<LoadTestOptions>().BindConfiguration(LoadTestOptions.Section);
+        services.AddSingleton<AlertRulesEditor>();
+        services.AddSingleton<WebhookSettings>();
+        // One runner for the process: one load test at a time, whoever starts it; stopped (and its child killed) with the host.
+        services.AddSingleton<LoadTestRunner>();
+        services.AddSingleton<ILoadTestRunner>(provider => provider.GetRequiredService<LoadTestRunner>());
+        return services;
+    }
 }
