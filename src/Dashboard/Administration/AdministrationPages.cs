@@ -10,6 +10,7 @@ public static class AdministrationPages
     public static IServiceCollection AddAdministrationPages(this IServiceCollection services)
     {
         services.AddOptions<LoadTestOptions>().BindConfiguration(LoadTestOptions.Section);
+        services.AddScoped<ActingUser>();
         services.AddSingleton<AlertRulesEditor>();
         services.AddSingleton<WebhookSettings>();
         // One runner for the process: one load test at a time, whoever starts it; stopped (and its child killed) with the host.
