@@ -49,6 +49,9 @@ public sealed partial class LoadTest : IAsyncDisposable
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
+    /// <summary>Set once the circuit runs the page (never in the prerendered HTML), so a browser test knows its clicks are handled.</summary>
+    private bool Interactive { get; set; }
+
     private bool HasConfiguredPassword => !string.IsNullOrEmpty(Options.Value.UserPassword);
 
     private string TargetText => string.IsNullOrEmpty(Options.Value.GatewayUrl)
@@ -68,6 +71,8 @@ public sealed partial class LoadTest : IAsyncDisposable
         // Only an interactive page refreshes; the prerendered HTML is read once.
         if (firstRender && _timer is null)
         {
+            Interactive = true;
+            StateHasChanged();
             _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Overview.MinimumRefreshMilliseconds), Time);
             _refreshing = RefreshAsync(_timer);
         }
