@@ -35,20 +35,12 @@ public sealed class RulesSectionTests : AdministrationContext
     {
         var section = Render();
 
-        section.Find("[data-testid=rules-text]").Input("""
-            rules:
-              - name: GatewayErrors
-                red: { service: gateway, signal: error_ratio }
-                comparator: ">"
-                threshold: 0.02
-                window: 1m
-                for: 5 minutes
-                labels: { severity: page }
-            """);
+        // The offered example with one mistake on its line 8: "for: 5 minutes".
+        section.Find("[data-testid=rules-text]").Input(RulesSection.Example.Replace("for: 2m", "for: 5 minutes"));
         section.Find("[data-testid=rules-validate]").Click();
 
         var check = section.Find("[data-testid=rules-check]").TextContent.Trim();
-        Assert.StartsWith("line 7, column 10: bad duration '5 minutes' for 'for'", check);
+        Assert.StartsWith("line 8, column 10: bad duration '5 minutes' for 'for'", check);
         Assert.False(File.Exists(DataFolderFile));
     }
 

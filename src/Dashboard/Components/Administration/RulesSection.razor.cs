@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Observability.Core.Security;
-using Observability.Dashboard.Administration;
 using Observability.Dashboard.Administration.Rules;
 
 namespace Observability.Dashboard.Components.Administration;
@@ -26,12 +24,6 @@ public sealed partial class RulesSection
 
     [Inject]
     public required AlertRulesEditor Editor { get; set; }
-
-    [Inject]
-    public required ActingUser Acting { get; set; }
-
-    [CascadingParameter]
-    public Task<AuthenticationState>? Authentication { get; set; }
 
     private AlertRulesDocument? Document { get; set; }
 
@@ -73,7 +65,7 @@ public sealed partial class RulesSection
         Error = null;
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Operate);
+            var by = await RequireAsync(KnownPolicies.Operate);
             Check = await Editor.SaveAsync(Text, by, CancellationToken.None);
             if (Check.IsValid)
             {

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Observability.Core.Security;
 using Observability.Core.Users;
-using Observability.Dashboard.Administration;
 using Observability.Dashboard.Users;
 
 namespace Observability.Dashboard.Components.Administration;
@@ -13,17 +11,7 @@ public sealed partial class UsersSection
     [Inject]
     public required UserAccounts Accounts { get; set; }
 
-    [Inject]
-    public required ActingUser Acting { get; set; }
-
-    [CascadingParameter]
-    public Task<AuthenticationState>? Authentication { get; set; }
-
     private IReadOnlyList<UserRecord>? Users { get; set; }
-
-    private string? Message { get; set; }
-
-    private bool MessageIsError { get; set; }
 
     private string NewName { get; set; } = "";
 
@@ -89,26 +77,13 @@ public sealed partial class UsersSection
     {
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Administer);
-            Message = await action(by);
-            MessageIsError = false;
+            var by = await RequireAsync(KnownPolicies.Administer);
+            Succeed(await action(by));
         }
-        catch (ArgumentException error)
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or UnauthorizedAccessException)
         {
-            Fail(Sentence(error.Message.Split(" (Parameter")[0]));
-        }
-        catch (Exception error) when (error is InvalidOperationException or UnauthorizedAccessException)
-        {
-            Fail(Sentence(error.Message));
+            Fail(Sentence(error));
         }
         await LoadAsync();
     }
-
-    private void Fail(string message)
-    {
-        Message = message;
-        MessageIsError = true;
-    }
-
-    private static string Sentence(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..] + (text.EndsWith('.') ? "" : ".");
 }

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Observability.Core.Alerting;
 using Observability.Core.Security;
-using Observability.Dashboard.Administration;
 using Observability.Dashboard.Administration.Webhooks;
 
 namespace Observability.Dashboard.Components.Administration;
@@ -15,12 +13,6 @@ public sealed partial class WebhooksSection
     [Inject]
     public required WebhookSettings Settings { get; set; }
 
-    [Inject]
-    public required ActingUser Acting { get; set; }
-
-    [CascadingParameter]
-    public Task<AuthenticationState>? Authentication { get; set; }
-
     private IReadOnlyList<WebhookReceiverView>? Receivers { get; set; }
 
     private IReadOnlyList<Notification>? Deliveries { get; set; }
@@ -30,10 +22,6 @@ public sealed partial class WebhooksSection
     private WebhookReceiverForm Form { get; set; } = new();
 
     private string? Sending { get; set; }
-
-    private string? Message { get; set; }
-
-    private bool MessageIsError { get; set; }
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
@@ -54,21 +42,16 @@ public sealed partial class WebhooksSection
     {
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Administer);
+            var by = await RequireAsync(KnownPolicies.Administer);
             var added = await Settings.AddAsync(Form, by, CancellationToken.None);
             Form = new WebhookReceiverForm();
-            Message = added.GeneratedSecret is { } secret
+            Succeed(added.GeneratedSecret is { } secret
                 ? $"Added {added.Receiver.Name}. Its signing secret, shown this once: {secret}"
-                : $"Added {added.Receiver.Name}; its secret is stored and not shown again.";
-            MessageIsError = false;
+                : $"Added {added.Receiver.Name}; its secret is stored and not shown again.");
         }
-        catch (ArgumentException error)
+        catch (Exception error) when (error is ArgumentException or UnauthorizedAccessException)
         {
-            Fail(char.ToUpperInvariant(error.Message[0]) + error.Message.Split(" (Parameter")[0][1..] + ".");
-        }
-        catch (UnauthorizedAccessException error)
-        {
-            Fail(error.Message);
+            Fail(Sentence(error));
         }
         await LoadAsync();
     }
@@ -77,9 +60,8 @@ public sealed partial class WebhooksSection
     {
         try
         {
-            await Acting.RequireAsync(Authentication, KnownPolicies.Administer);
-            Message = await Settings.DeleteAsync(name, CancellationToken.None) ? $"Removed {name}." : $"{name} was already removed.";
-            MessageIsError = false;
+            await RequireAsync(KnownPolicies.Administer);
+            Succeed(await Settings.DeleteAsync(name, CancellationToken.None) ? $"Removed {name}." : $"{name} was already removed.");
             TestResults.Remove(name);
         }
         catch (UnauthorizedAccessException error)
@@ -95,7 +77,7 @@ public sealed partial class WebhooksSection
         TestResults[name] = "sending…";
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Administer);
+            var by = await RequireAsync(KnownPolicies.Administer);
             TestResults[name] = await Settings.SendTestAsync(name, by, CancellationToken.None);
         }
         catch (UnauthorizedAccessException error)
@@ -114,10 +96,4 @@ public sealed partial class WebhooksSection
         NotificationStatus.Pending => notification.NextAttemptAt is { } next ? $"pending, next attempt {next.UtcDateTime:HH:mm:ss}" : "pending",
         _ => "failed",
     };
-
-    private void Fail(string message)
-    {
-        Message = message;
-        MessageIsError = true;
-    }
 }

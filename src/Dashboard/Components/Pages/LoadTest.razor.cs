@@ -1,11 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Observability.Core.Roadmap;
 using Observability.Core.Security;
-using Observability.Dashboard.Administration;
 using Observability.Dashboard.Administration.LoadTests;
+using Observability.Dashboard.Components.Administration;
 
 namespace Observability.Dashboard.Components.Pages;
 
@@ -15,9 +14,7 @@ namespace Observability.Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class LoadTest : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _closed = new();
-    private PeriodicTimer? _timer;
-    private Task? _refreshing;
+    private PageTimer? _timer;
 
     [Inject]
     public required ILoadTestRunner Runner { get; set; }
@@ -29,23 +26,13 @@ public sealed partial class LoadTest : IAsyncDisposable
     public required RoadmapDefinition Roadmap { get; set; }
 
     [Inject]
-    public required ActingUser Acting { get; set; }
-
-    [Inject]
     public required TimeProvider Time { get; set; }
-
-    [CascadingParameter]
-    public Task<AuthenticationState>? Authentication { get; set; }
 
     private LoadTestForm Form { get; } = new();
 
     private LoadTestStatus? Status { get; set; }
 
     private int AttachPhase { get; set; } = 1;
-
-    private string? Message { get; set; }
-
-    private bool MessageIsError { get; set; }
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
@@ -69,44 +56,33 @@ public sealed partial class LoadTest : IAsyncDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         // Only an interactive page refreshes; the prerendered HTML is read once.
-        if (firstRender && _timer is null)
+        if (firstRender)
         {
+            _timer = new PageTimer(Time, TimeSpan.FromMilliseconds(Overview.MinimumRefreshMilliseconds), RefreshAsync);
+            _timer.Start();
             Interactive = true;
             StateHasChanged();
-            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Overview.MinimumRefreshMilliseconds), Time);
-            _refreshing = RefreshAsync(_timer);
         }
     }
 
-    private async Task RefreshAsync(PeriodicTimer timer)
+    private async Task RefreshAsync()
     {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_closed.Token))
-            {
-                Status = Runner.Current;
-                await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
-        }
+        Status = Runner.Current;
+        await InvokeAsync(StateHasChanged);
     }
 
     private async Task StartAsync()
     {
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Operate);
+            var by = await RequireAsync(KnownPolicies.Operate);
             if (!Form.TryCreatePlan(by, out var plan, out var error))
             {
                 Fail(error!);
                 return;
             }
             await Runner.StartAsync(plan!, CancellationToken.None);
-            Message = $"Started: {plan!.Describe()}.";
-            MessageIsError = false;
+            Succeed($"Started: {plan!.Describe()}.");
         }
         catch (Exception error) when (error is InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
         {
@@ -119,11 +95,10 @@ public sealed partial class LoadTest : IAsyncDisposable
     {
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Operate);
+            var by = await RequireAsync(KnownPolicies.Operate);
             Status = Runner.Current is { } current ? current with { State = LoadTestState.Stopping } : null;
             await Runner.StopAsync(by, CancellationToken.None);
-            Message = $"Stopped by {by}.";
-            MessageIsError = false;
+            Succeed($"Stopped by {by}.");
         }
         catch (UnauthorizedAccessException error)
         {
@@ -136,22 +111,15 @@ public sealed partial class LoadTest : IAsyncDisposable
     {
         try
         {
-            var by = await Acting.RequireAsync(Authentication, KnownPolicies.Operate);
+            var by = await RequireAsync(KnownPolicies.Operate);
             var record = await Runner.AttachAsync(AttachPhase, by, CancellationToken.None);
-            Message = $"Attached to phase {record.Phase} as evidence ({record.Id}); the Roadmap page lists it.";
-            MessageIsError = false;
+            Succeed($"Attached to phase {record.Phase} as evidence ({record.Id}); the Roadmap page lists it.");
         }
         catch (Exception error) when (error is ArgumentException or InvalidOperationException or UnauthorizedAccessException)
         {
-            Fail(error.Message.Split(" (Parameter")[0]);
+            Fail(Sentence(error));
         }
         Status = Runner.Current;
-    }
-
-    private void Fail(string message)
-    {
-        Message = message;
-        MessageIsError = true;
     }
 
     private static string StateTitle(LoadTestStatus status) => status.State switch
@@ -171,12 +139,9 @@ public sealed partial class LoadTest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _closed.CancelAsync();
-        _timer?.Dispose();
-        if (_refreshing is not null)
+        if (_timer is not null)
         {
-            await _refreshing;
+            await _timer.DisposeAsync();
         }
-        _closed.Dispose();
     }
 }
