@@ -1,6 +1,7 @@
 using Observability.Dashboard.Administration.LoadTests;
 using Observability.Dashboard.Administration.Rules;
 using Observability.Dashboard.Administration.Webhooks;
+using Observability.Dashboard.Users;
 
 namespace Observability.Dashboard.Administration;
 
@@ -9,6 +10,8 @@ public static class AdministrationPages
 {
     public static IServiceCollection AddAdministrationPages(this IServiceCollection services)
     {
+        // Disabling a user or changing their role in Settings reaches their open sessions too.
+        services.AddUserSessionChecks();
         services.AddOptions<LoadTestOptions>().BindConfiguration(LoadTestOptions.Section);
         services.AddScoped<ActingUser>();
         services.AddSingleton<AlertRulesEditor>();

@@ -117,9 +117,12 @@ public sealed class UserAccounts(ITelemetryStore store, TimeProvider time)
         {
             await store.Users.SetPasswordHashAsync(user.Name, Hasher.HashPassword(user.Name, password), cancellationToken);
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], scheme, ClaimTypes.Name, ClaimTypes.Role);
-        return new ClaimsPrincipal(identity);
+        return PrincipalFor(user, scheme);
     }
+
+    /// <summary>The signed-in identity of a user: their name and their one role.</summary>
+    public static ClaimsPrincipal PrincipalFor(UserRecord user, string? scheme) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], scheme, ClaimTypes.Name, ClaimTypes.Role));
 
     /// <summary>A password people can type: 20 characters from 120 random bits.</summary>
     public static string GeneratePassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');

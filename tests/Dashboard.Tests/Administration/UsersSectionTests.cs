@@ -78,7 +78,7 @@ public sealed class UsersSectionTests : AdministrationContext
 
         await section.Find("[data-testid=user-row][data-name=bob] [data-testid=user-role]").ChangeAsync(new() { Value = KnownRoles.Sre });
 
-        Assert.Equal("bob is now SRE (from their next sign-in).", section.Find("[data-testid=users-message]").TextContent.Trim());
+        Assert.Equal("bob is now SRE (from their next request).", section.Find("[data-testid=users-message]").TextContent.Trim());
         Assert.Equal(KnownRoles.Sre, (await Store.Users.FindAsync("bob", CancellationToken.None))!.Role);
     }
 

@@ -43,6 +43,29 @@ public sealed class SettingsPageTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task A_user_disabled_in_settings_is_signed_out_at_their_next_page()
+    {
+        var name = "leaver-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Dashboard.CreateUserAsync(name, "leavers-long-password", KnownRoles.OnCall);
+        var theirs = await fixture.NewPageAsync();
+        await theirs.GotoAsync("/");
+        await BrowserFixture.SignInAsync(theirs, name, "leavers-long-password");
+        await theirs.WaitForURLAsync(fixture.Dashboard.Url + "/");
+        var admin = await fixture.SignInAsAsync(KnownRoles.Admin);
+        await OpenSettingsAsync(admin);
+
+        await admin.ClickAsync($"[data-testid=user-row][data-name={name}] [data-testid=user-toggle]");
+        await Assertions.Expect(admin.Locator("[data-testid=users-message]")).ToHaveTextAsync($"Disabled {name}: they can no longer sign in.");
+        var refused = await theirs.GotoAsync("/alerts");
+        await theirs.GotoAsync("/");
+
+        // Not the page (today a 401 from the API token scheme, which a policy page challenges beside the cookie).
+        Assert.NotEqual(200, refused!.Status);
+        Assert.Contains("/signin", theirs.Url);
+        await Assertions.Expect(theirs.Locator("h1")).ToHaveTextAsync("Sign in to Observability");
+    }
+
+    [Fact]
     public async Task An_sre_sees_the_rules_and_cost_model_but_not_users_or_webhooks()
     {
         var page = await fixture.SignInAsAsync(KnownRoles.Sre);

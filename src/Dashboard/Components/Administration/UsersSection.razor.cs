@@ -48,7 +48,7 @@ public sealed partial class UsersSection
     private Task ChangeRoleAsync(UserRecord user, string? role) => ActAsync(async by =>
     {
         var changed = await Accounts.ChangeRoleAsync(user.Name, role ?? "", CancellationToken.None);
-        return $"{changed.Name} is now {changed.Role} (from their next sign-in).";
+        return $"{changed.Name} is now {changed.Role} (from their next request).";
     });
 
     private Task ToggleAsync(UserRecord user) => ActAsync(async by =>
