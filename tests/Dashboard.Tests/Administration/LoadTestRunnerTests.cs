@@ -13,6 +13,7 @@ namespace Observability.Dashboard.Tests.Administration;
 /// The real runner: the sample workload's loadgen as a child process, against a gateway port nobody listens on (every request
 /// refused), so its progress lines, its stop on SIGTERM and its summary are the real ones without starting the workload.
 /// </summary>
+[Collection(LoadGenChild.Name)]
 public sealed class LoadTestRunnerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -89,4 +90,14 @@ public sealed class LoadTestRunnerTests : IAsyncLifetime
         Assert.Equal("No load test has finished in this session; run one first.", none.Message);
         Assert.StartsWith("phase 9 is not a phase of the roadmap (1 to 7)", phase.Message);
     }
+}
+
+/// <summary>
+/// The tests that start a loadgen process run alone: a second .NET process starting on two shared cores would starve the
+/// timing-sensitive component tests running beside it.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadGenChild
+{
+    public const string Name = "loadgen child process";
 }
