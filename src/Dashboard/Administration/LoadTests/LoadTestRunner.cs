@@ -53,12 +53,22 @@ public sealed class LoadTestRunner(IKpiStore kpis, RoadmapDefinition roadmap, IO
             }
             _output.Clear();
             _process?.Dispose();
+            _process = null;
             var process = new Process { StartInfo = StartInfo(plan), EnableRaisingEvents = true };
             process.OutputDataReceived += (_, e) => OnLine(e.Data);
             process.ErrorDataReceived += (_, e) => OnLine(e.Data);
             process.Exited += (_, _) => OnExited(process);
             _current = new LoadTestStatus(plan, LoadTestState.Running, time.GetUtcNow(), null, null, null, null, null, [], null);
-            process.Start();
+            try
+            {
+                process.Start();
+            }
+            catch (System.ComponentModel.Win32Exception error)
+            {
+                process.Dispose();
+                _current = _current with { State = LoadTestState.Failed, EndedAt = time.GetUtcNow(), Error = $"the load generator could not be started: {error.Message}" };
+                throw new InvalidOperationException($"The load generator could not be started (dotnet {StartInfo(plan).ArgumentList[0]}): {error.Message}", error);
+            }
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _process = process;

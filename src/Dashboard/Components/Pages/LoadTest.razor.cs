@@ -84,7 +84,7 @@ public sealed partial class LoadTest : IAsyncDisposable
             await Runner.StartAsync(plan!, CancellationToken.None);
             Succeed($"Started: {plan!.Describe()}.");
         }
-        catch (Exception error) when (error is InvalidOperationException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception error) when (error is InvalidOperationException or UnauthorizedAccessException)
         {
             Fail(error.Message);
         }
