@@ -25,6 +25,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>The dashboard's users in the same database.</summary>
     Users.IUserStore Users { get; }
 
+    /// <summary>Webhook receivers added from the dashboard, in the same database.</summary>
+    Alerting.Notifications.IWebhookReceiverStore WebhookReceivers { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -39,6 +39,9 @@ internal sealed class UserTables(SqlExecutor sql) : IUserStore
     public async Task<bool> SetPasswordHashAsync(string name, string passwordHash, CancellationToken cancellationToken) =>
         await sql.ExecuteAsync("UPDATE users SET password_hash = $2 WHERE name_key = $1;", [Key(name), passwordHash], cancellationToken) == 1;
 
+    public async Task<bool> SetRoleAsync(string name, string role, CancellationToken cancellationToken) =>
+        await sql.ExecuteAsync("UPDATE users SET role = $2 WHERE name_key = $1;", [Key(name), role], cancellationToken) == 1;
+
     public async Task<bool> SetDisabledAsync(string name, DateTimeOffset? disabledAt, CancellationToken cancellationToken) =>
         await sql.ExecuteAsync("UPDATE users SET disabled_at_unix_nano = $2 WHERE name_key = $1;",
             [Key(name), disabledAt is { } at ? UnixTime.Nanos(at) : null], cancellationToken) == 1;

@@ -15,6 +15,9 @@ public interface IUserStore
     /// <summary>Replaces a password hash (after a rehash, or a change); false when there is no such user.</summary>
     Task<bool> SetPasswordHashAsync(string name, string passwordHash, CancellationToken cancellationToken);
 
+    /// <summary>Gives a user another role; false when there is no such user.</summary>
+    Task<bool> SetRoleAsync(string name, string role, CancellationToken cancellationToken);
+
     /// <summary>Disables (with a time) or re-enables (null) a user; false when there is no such user.</summary>
     Task<bool> SetDisabledAsync(string name, DateTimeOffset? disabledAt, CancellationToken cancellationToken);
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Observability.Dashboard.Demo;
@@ -132,12 +131,15 @@ public sealed class DemoWorkload : IAsyncDisposable
         }
     }
 
-    /// <summary>The Collector settings that watch the workload: its gateway's health, PostgreSQL primary and replica, Redis.</summary>
+    /// <summary>The Collector settings that watch the workload (its gateway's health, PostgreSQL primary and replica, Redis), and the Load test page's target.</summary>
     public async Task<IReadOnlyDictionary<string, string?>> CollectorSettingsAsync(CancellationToken cancellationToken)
     {
         var endpoints = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataFolder, "endpoints.json"), cancellationToken)).RootElement;
         var settings = new Dictionary<string, string?>
         {
+            // What the Load test page starts more load against, and the seeded users' password it signs them in with.
+            [Administration.LoadTests.LoadTestOptions.GatewayUrlKey] = Gateway.ToString(),
+            [Administration.LoadTests.LoadTestOptions.UserPasswordKey] = endpoints.GetProperty("userPassword").GetString(),
             ["Kpis:EdgeService"] = "gateway",
             ["Alerting:Phase"] = Phase.ToString(CultureInfo.InvariantCulture),
             ["Monitoring:Probes:storefront:Url"] = new Uri(Gateway, "/healthz").ToString(),
@@ -159,7 +161,7 @@ public sealed class DemoWorkload : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, SigTerm);
+            UnixSignal.Terminate(_process.Id);
             using var grace = new CancellationTokenSource(StopGracePeriod);
             try
             {
@@ -194,9 +196,4 @@ public sealed class DemoWorkload : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private const int SigTerm = 15;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -126,6 +126,7 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
     public Observability.Core.Sla.ISlaStore Sla => inner.Sla;
 
     public Observability.Core.Users.IUserStore Users => inner.Users;
+    public Observability.Core.Alerting.Notifications.IWebhookReceiverStore WebhookReceivers => inner.WebhookReceivers;
 
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {

@@ -96,4 +96,23 @@ public abstract class UserAccountsContract : IAsyncLifetime
         Assert.All(passwords, p => Assert.True(p.Length >= UserAccounts.MinimumPasswordLength, p));
         Assert.Equal(passwords.Count, passwords.Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_role_change_and_a_new_password_are_stored_and_the_last_enabled_admin_is_kept()
+    {
+        await _accounts.CreateAsync("admin", "first-admin-password", KnownRoles.Admin, CancellationToken.None);
+        await _accounts.CreateAsync("bob", "bobs-long-password", KnownRoles.OnCall, CancellationToken.None);
+
+        await _accounts.ChangeRoleAsync("BOB", "admin", CancellationToken.None);
+        await _accounts.SetDisabledAsync("admin", true, CancellationToken.None);
+        var lastAdmin = await Assert.ThrowsAsync<InvalidOperationException>(() => _accounts.ChangeRoleAsync("bob", KnownRoles.Sre, CancellationToken.None));
+        await _accounts.ResetPasswordAsync("bob", "bobs-newer-password", CancellationToken.None);
+
+        Assert.StartsWith("cannot change the role of bob: they are the only enabled admin", lastAdmin.Message);
+        var principal = await _accounts.SignInAsync("bob", "bobs-newer-password", "Cookies", CancellationToken.None);
+        Assert.True(principal!.IsInRole(KnownRoles.Admin));
+        Assert.Null(await _accounts.SignInAsync("bob", "bobs-long-password", "Cookies", CancellationToken.None));
+        Assert.Null(await _accounts.SignInAsync("admin", "first-admin-password", "Cookies", CancellationToken.None));
+        Assert.False(await _store.Users.SetRoleAsync("nobody", KnownRoles.Sre, CancellationToken.None));
+    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Observability.Core.Alerting.Notifications;
 using Observability.Core.Storage;
 
@@ -11,7 +10,7 @@ namespace Observability.Collector.Alerting.Webhooks;
 public sealed class AlertNotifier(
     ITelemetryStore store,
     NotificationDispatcher dispatcher,
-    IOptions<WebhookOptions> options,
+    WebhookReceivers webhookReceivers,
     WebhookMetrics metrics,
     WebhookRunLock runLock,
     TimeProvider time)
@@ -29,7 +28,7 @@ public sealed class AlertNotifier(
     /// <summary>One dispatch by a caller that holds the webhook lock.</summary>
     internal async Task<IReadOnlyList<Core.Alerting.Notification>> DispatchLockedAsync(CancellationToken cancellationToken)
     {
-        var receivers = options.Value.Webhooks;
+        var receivers = await webhookReceivers.GetAllAsync(cancellationToken);
         var alerting = store.Alerting;
         var groups = await alerting.GetGroupsAsync(cancellationToken);
         if (receivers.Count == 0 && groups.Count == 0)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -18,7 +16,8 @@ namespace Observability.Collector.Alerting.Webhooks;
 public sealed class WebhookDeliveryJob(
     ITelemetryStore store,
     AlertNotifier notifier,
-    IHttpClientFactory clients,
+    WebhookReceivers receivers,
+    WebhookSender sender,
     IOptions<WebhookOptions> options,
     WebhookMetrics metrics,
     WebhookRunLock runLock,
@@ -32,9 +31,6 @@ public sealed class WebhookDeliveryJob(
     /// <summary>Every second: a retry due in 1 s is not held back by the schedule.</summary>
     public const string EverySecond = "* * * * * *";
 
-    /// <summary>The longest answer body kept in an attempt's error, enough for a receiver's reason.</summary>
-    private const int ErrorBodyChars = 200;
-
     private readonly DeliveryPolicy _policy = new(options.Value.Delivery);
 
     /// <summary>
@@ -45,7 +41,7 @@ public sealed class WebhookDeliveryJob(
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Webhooks.Count == 0)
+        if ((await receivers.GetAllAsync(cancellationToken)).Count == 0)
         {
             return;
         }
@@ -73,9 +69,10 @@ public sealed class WebhookDeliveryJob(
         {
             return 0;
         }
+        var current = await receivers.GetAllAsync(cancellationToken);
         var attempts = await Task.WhenAll(due
             .GroupBy(n => n.Receiver, StringComparer.Ordinal)
-            .Select(receiver => DeliverToAsync(receiver.Key, [.. receiver.OrderBy(n => n.CreatedAt)], cancellationToken)));
+            .Select(receiver => DeliverToAsync(receiver.Key, current, [.. receiver.OrderBy(n => n.CreatedAt)], cancellationToken)));
         return attempts.Sum();
     }
 
@@ -83,16 +80,17 @@ public sealed class WebhookDeliveryJob(
     /// One receiver's due notifications in order. After a retryable failure the rest wait for the next run, so a receiver
     /// that is down costs each run one timeout at most, not one per notification.
     /// </summary>
-    private async Task<int> DeliverToAsync(string name, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    private async Task<int> DeliverToAsync(
+        string name, IReadOnlyDictionary<string, WebhookReceiverOptions> current, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var made = 0;
-        if (!options.Value.Webhooks.TryGetValue(name, out var receiver))
+        if (!current.TryGetValue(name, out var receiver))
         {
             foreach (var notification in notifications)
             {
                 await store.Alerting.RecordAttemptAsync(
                     new DeliveryAttempt(notification.Id, notification.Attempts + 1, time.GetUtcNow(), null, 0,
-                        $"receiver '{name}' is no longer configured (Alerting:Webhooks:{name})"),
+                        $"receiver '{name}' is no longer configured (Alerting:Webhooks:{name}) nor stored (Settings, Webhooks)"),
                     NotificationStatus.Failed, null, cancellationToken);
                 metrics.Attempts.WithLabels(name, "failed").Inc();
                 made++;
@@ -115,42 +113,14 @@ public sealed class WebhookDeliveryJob(
         var attempt = notification.Attempts + 1;
         var at = time.GetUtcNow();
         var body = Encoding.UTF8.GetBytes(notification.Payload);
-        int? status = null;
-        string? error = null;
-        TimeSpan? retryAfter = null;
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            // Signed per attempt: the time in the signature is the time of sending, so a receiver's tolerance window holds for retries too.
-            request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Sign(receiver.Secret, body, at));
-            request.Headers.TryAddWithoutValidation(WebhookSignature.IdempotencyKeyHeader, notification.IdempotencyKey);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(receiver.TimeoutSeconds));
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                retryAfter = status == 429 ? DeliveryPolicy.RetryAfter(response.Headers.RetryAfter, at) : null;
-                error = $"HTTP {status}{await ReasonAsync(response, timeout.Token)}";
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            error = $"no answer within {receiver.TimeoutSeconds} s";
-        }
-        catch (HttpRequestException failure)
-        {
-            error = failure.Message;
-        }
-        watch.Stop();
+        var sent = await sender.SendAsync(receiver, body, notification.IdempotencyKey, at, cancellationToken);
+        var (status, error) = (sent.StatusCode, sent.Error);
 
         var outcome = DeliveryPolicy.Classify(status);
         DateTimeOffset? next = null;
         if (outcome == DeliveryOutcome.Retry)
         {
-            next = _policy.NextAttempt(notification.CreatedAt, time.GetUtcNow(), attempt, retryAfter, Random.Shared.NextDouble());
+            next = _policy.NextAttempt(notification.CreatedAt, time.GetUtcNow(), attempt, sent.RetryAfter, Random.Shared.NextDouble());
             if (next is null)
             {
                 outcome = DeliveryOutcome.Failed;
@@ -164,9 +134,9 @@ public sealed class WebhookDeliveryJob(
             _ => NotificationStatus.Failed,
         };
         await store.Alerting.RecordAttemptAsync(
-            new DeliveryAttempt(notification.Id, attempt, at, status, watch.Elapsed.TotalMilliseconds, error), delivery, next, CancellationToken.None);
+            new DeliveryAttempt(notification.Id, attempt, at, status, sent.LatencyMilliseconds, error), delivery, next, CancellationToken.None);
         metrics.Attempts.WithLabels(name, outcome.ToString().ToLowerInvariant()).Inc();
-        metrics.Duration.WithLabels(name).Observe(watch.Elapsed.TotalSeconds);
+        metrics.Duration.WithLabels(name).Observe(sent.LatencyMilliseconds / 1000);
         if (outcome == DeliveryOutcome.Delivered)
         {
             await RecordNotifiedAsync(name, notification, at);
@@ -197,24 +167,6 @@ public sealed class WebhookDeliveryJob(
         {
             // The webhook went out; a missed "notified" step is worth a log line, not a second delivery.
             logger.LogWarning(error, "Could not record notification {Id} on its incidents", notification.Id);
-        }
-    }
-
-    /// <summary>The start of the receiver's answer, which usually says what it disliked.</summary>
-    private static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new char[ErrorBodyChars];
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var read = await reader.ReadBlockAsync(buffer, cancellationToken);
-            var text = new string(buffer, 0, read).ReplaceLineEndings(" ").Trim();
-            return text.Length == 0 ? "" : $": {text}";
-        }
-        catch (Exception error) when (error is HttpRequestException or IOException or OperationCanceledException)
-        {
-            return "";
         }
     }
 }

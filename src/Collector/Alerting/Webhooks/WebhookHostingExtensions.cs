@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.Extensions.Options;
 using Observability.Core.Alerting.Notifications;
 
@@ -16,6 +15,9 @@ public static class WebhookHostingExtensions
         services.AddSingleton(new NotificationDispatcher(options.ExternalUrl));
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<WebhookRunLock>();
+        services.AddSingleton<WebhookReceivers>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookTestNotification>();
         services.AddSingleton<AlertNotifier>();
         services.AddSingleton<WebhookDelivery>();
         services.AddSingleton<IAlertStateObserver, WebhookTrigger>();
@@ -33,23 +35,12 @@ public static class WebhookHostingExtensions
     }
 
     /// <summary>
-    /// Schedules the webhook tick every second while receivers are configured, and removes it otherwise, so a Collector
-    /// without receivers does not add a Hangfire job per second to a shared database.
+    /// Schedules the webhook tick every second while receivers are configured or stored, and removes it otherwise, so a
+    /// Collector without receivers does not add a Hangfire job per second to a shared database.
     /// </summary>
-    private sealed class WebhookJobRegistration(IRecurringJobManager jobs, IOptions<WebhookOptions> options) : IHostedService
+    private sealed class WebhookJobRegistration(WebhookReceivers receivers) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            if (options.Value.Webhooks.Count > 0)
-            {
-                jobs.AddOrUpdate<WebhookDeliveryJob>(WebhookDeliveryJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), WebhookDeliveryJob.EverySecond);
-            }
-            else
-            {
-                jobs.RemoveIfExists(WebhookDeliveryJob.RecurringJobId);
-            }
-            return Task.CompletedTask;
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => receivers.ScheduleAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

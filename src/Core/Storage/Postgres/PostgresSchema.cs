@@ -129,5 +129,6 @@ internal static class PostgresSchema
         AlertingTables.Schema("bigint", "double precision", "text"),
         SlaTables.Schema("bigint", "text"),
         UserTables.Schema("bigint", "text"),
+        WebhookReceiverTables.Schema("bigint", "text"),
     ];
 }

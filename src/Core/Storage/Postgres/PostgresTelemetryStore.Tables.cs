@@ -17,4 +17,7 @@ public sealed partial class PostgresTelemetryStore
 
     /// <summary>The dashboard's users in this database.</summary>
     public Users.IUserStore Users => field ??= new UserTables(Sql);
+
+    /// <summary>Webhook receivers added from the dashboard, in this database.</summary>
+    public Alerting.Notifications.IWebhookReceiverStore WebhookReceivers => field ??= new WebhookReceiverTables(Sql);
 }

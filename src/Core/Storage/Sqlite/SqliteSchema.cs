@@ -110,5 +110,6 @@ internal static class SqliteSchema
         AlertingTables.Schema("INTEGER", "REAL", "TEXT"),
         SlaTables.Schema("INTEGER", "TEXT"),
         UserTables.Schema("INTEGER", "TEXT"),
+        WebhookReceiverTables.Schema("INTEGER", "TEXT"),
     ];
 }
