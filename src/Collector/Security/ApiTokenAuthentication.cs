@@ -50,6 +50,13 @@ public sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions>
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (!Request.Path.StartsWithSegments("/api") && Context.RequestServices.GetService<IAuthenticationSchemeProvider>() is { } provider
+            && (await provider.GetAllSchemesAsync()).Any(s => s.Name == CookieAuthenticationDefaults.AuthenticationScheme))
+        {
+            // A page of a host that signs people in (the dashboard): its cookie scheme, challenged next, sends them to sign in.
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
         var message = tokens.IsEmpty
             ? "writes need an API token and none is configured: set Api:Tokens:<name>:Token and :Role"

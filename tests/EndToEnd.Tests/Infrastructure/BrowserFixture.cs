@@ -6,7 +6,7 @@ namespace Observability.EndToEnd.Tests.Infrastructure;
 /// Debian's Chromium driven by Playwright (never a downloaded browser: scripts/test.sh installs the chromium package),
 /// and one Dashboard for the tests of a class.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -25,7 +25,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"{ChromiumPath} is missing: run scripts/test.sh, which installs Debian's chromium package.");
         }
-        Dashboard = await DashboardServer.StartAsync();
+        Dashboard = await StartDashboardAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -35,10 +35,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>The Dashboard the tests of a class share; a fixture for other settings or the demo overrides this.</summary>
+    protected virtual Task<DashboardServer> StartDashboardAsync() => DashboardServer.StartAsync();
+
     /// <summary>A fresh browser context: no cookies from another test.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Dashboard.Url });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Dashboard.Url, ViewportSize = new() { Width = 1400, Height = 900 } });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
@@ -48,22 +51,28 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public async Task<IPage> SignInAsAsync(string role)
     {
-        string name, password;
-        if (role == Core.Security.KnownRoles.Admin)
+        if (role != Core.Security.KnownRoles.Admin)
         {
-            (name, password) = ("admin", Dashboard.AdminPassword);
+            return (await SignInAsNewUserAsync(role)).Page;
         }
-        else
-        {
-            name = role.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6];
-            password = "long-password-" + Guid.NewGuid().ToString("N")[..8];
-            await Dashboard.CreateUserAsync(name, password, role);
-        }
+        var page = await NewPageAsync();
+        await page.GotoAsync("/");
+        await SignInAsync(page, "admin", Dashboard.AdminPassword);
+        await page.WaitForURLAsync(Dashboard.Url + "/");
+        return page;
+    }
+
+    /// <summary>A fresh browser context signed in as a new user of the role, on the Overview; and the user's name.</summary>
+    public async Task<(IPage Page, string Name)> SignInAsNewUserAsync(string role)
+    {
+        var name = role.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..6];
+        var password = "long-password-" + Guid.NewGuid().ToString("N")[..8];
+        await Dashboard.CreateUserAsync(name, password, role);
         var page = await NewPageAsync();
         await page.GotoAsync("/");
         await SignInAsync(page, name, password);
         await page.WaitForURLAsync(Dashboard.Url + "/");
-        return page;
+        return (page, name);
     }
 
     /// <summary>Fills and posts the sign-in form the page shows.</summary>
@@ -81,7 +90,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -20,6 +20,26 @@ public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestO
     private const int FaultSeconds = 30;
 
     [Fact]
+    public async Task The_overview_shows_the_demos_live_numbers_and_they_change()
+    {
+        // An executive, the least privileged role, opens the product as the README's command leaves it.
+        var page = await fixture.SignInAsAsync(KnownRoles.Executive);
+
+        var rate = page.GetByTestId("rate");
+        await ExpectAsync(() => Assertions.Expect(rate).ToContainTextAsync("requests/s", new() { Timeout = 120_000 }), "live requests/s of the demo's gateway on the Overview");
+        var first = await rate.TextContentAsync();
+        var p99 = await page.GetByTestId("p99").TextContentAsync();
+        output.WriteLine($"Overview: {first}; {p99}");
+        // Live: the next reads (every 2 s) carry the last minute's new requests.
+        await ExpectAsync(() => Assertions.Expect(rate).Not.ToHaveTextAsync(first!, new() { Timeout = 30_000 }), "the requests/s to change");
+        output.WriteLine($"then: {await rate.TextContentAsync()}");
+        // The phase 2 targets get measured values once the KPI job has run on the demo's telemetry.
+        await ExpectAsync(() => Assertions.Expect(page.Locator("[data-testid=target]").Filter(new() { HasText = "actual" }).First).ToBeVisibleAsync(new() { Timeout = 60_000 }),
+            "a phase 2 target with a measured actual");
+        await BrowserFixture.SaveScreenshotAsync(page, "overview");
+    }
+
+    [Fact]
     public async Task An_errors_fault_fires_on_the_alerts_page_is_acknowledged_by_on_call_resolves_and_leaves_an_incident()
     {
         // The error ratio needs requests to be a ratio of: wait for the service's spans to reach the Collector.

@@ -7,30 +7,16 @@ using Observability.EndToEnd.Tests.Infrastructure;
 namespace Observability.EndToEnd.Tests.Reports;
 
 /// <summary>
-/// Runs its classes alone, after the parallel ones: its fixture configures the Dashboard through an environment variable,
-/// which every Dashboard starting at the same moment in this process would read too.
+/// A Dashboard configured as an operator would: an alerts file defining one availability SLO (Alerting:RulesPath).
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SloDashboardCollection : ICollectionFixture<SloBrowserFixture>
-{
-    public const string Name = "Dashboard with an SLO";
-}
-
-/// <summary>
-/// The shared <see cref="BrowserFixture"/>, with its Dashboard configured as an operator would: an alerts file defining
-/// one availability SLO, named by the Alerting__RulesPath environment variable.
-/// </summary>
-public sealed class SloBrowserFixture : IAsyncLifetime
+public sealed class SloBrowserFixture : BrowserFixture
 {
     public const string SloName = "e2e-availability";
     public const string Service = "e2e-slo-gateway";
-    private const string RulesPathVariable = "Alerting__RulesPath";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "observability-e2e-slo-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public BrowserFixture Browser { get; } = new();
-
-    public async Task InitializeAsync()
+    protected override async Task<DashboardServer> StartDashboardAsync()
     {
         Directory.CreateDirectory(_folder);
         var rules = Path.Combine(_folder, "alerts.yaml");
@@ -42,32 +28,23 @@ public sealed class SloBrowserFixture : IAsyncLifetime
                 window: 30d
                 indicator: availability
             """);
-        Environment.SetEnvironmentVariable(RulesPathVariable, rules);
-        try
-        {
-            await Browser.InitializeAsync();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(RulesPathVariable, null);
-        }
+        return await DashboardServer.StartAsync(settings: new Dictionary<string, string?> { ["Alerting:RulesPath"] = rules });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 }
 
 /// <summary>An executive reads an SLO's budget, burn rates and burn-down, measured from spans sent over OTLP.</summary>
-[Collection(SloDashboardCollection.Name)]
-public sealed class SloPageTests(SloBrowserFixture fixture)
+public sealed class SloPageTests(SloBrowserFixture fixture) : IClassFixture<SloBrowserFixture>
 {
     [Fact]
     public async Task An_executive_sees_the_sli_the_budget_left_in_minutes_and_requests_and_the_burn_rates()
     {
-        var dashboard = fixture.Browser.Dashboard;
+        var dashboard = fixture.Dashboard;
         // 1 of 200 requests failed: SLI 99.5%; the 1% budget allows 2 bad requests, so half is left and it burns at 0.5×.
         ReportTelemetry.SendServerSpans(dashboard.OtlpGrpcUrl, SloBrowserFixture.Service, count: 200, errors: 1, durationMilliseconds: 50);
         var sli = SloCalculator.SliId(SloBrowserFixture.SloName);
@@ -75,7 +52,7 @@ public sealed class SloPageTests(SloBrowserFixture fixture)
         // A second evaluation, so the burn-down has a line.
         await ReportTelemetry.MeasureUntilValuedAsync(dashboard.Services, sli, TimeSpan.FromSeconds(20));
 
-        var page = await fixture.Browser.SignInAsAsync(KnownRoles.Executive);
+        var page = await fixture.SignInAsAsync(KnownRoles.Executive);
         await page.GotoAsync("/slos");
 
         var slo = page.Locator($"[data-slo='{SloBrowserFixture.SloName}']");

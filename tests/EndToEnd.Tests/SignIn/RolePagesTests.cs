@@ -39,6 +39,20 @@ public sealed class RolePagesTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task An_anonymous_visit_to_any_page_is_sent_to_sign_in()
+    {
+        foreach (var target in DashboardPages.All.Where(p => p.Path != "/"))
+        {
+            var page = await fixture.NewPageAsync();
+            var response = await page.GotoAsync(target.Path);
+
+            Assert.True(response!.Status == 200 && page.Url.EndsWith($"/signin?ReturnUrl={Uri.EscapeDataString(target.Path)}", StringComparison.Ordinal),
+                $"{target.Path}: {response.Status} at {page.Url}");
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_executive_reads_the_reports_but_investigates_and_operates_nothing()
     {
         // The roles' promise in words (KnownRoles): executives read the overview, roadmap, SLOs and the SLA report.

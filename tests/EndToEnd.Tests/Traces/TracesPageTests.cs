@@ -184,7 +184,8 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
         var search = await page.GotoAsync("/traces");
 
         Assert.Equal(403, trace?.Status);
-        Assert.Contains("has the role Executive; GET /traces/", traceText);
+        Assert.Contains($"Forbidden: /traces/{traceId} needs the OnCall, SRE or Admin role; user '", traceText);
+        Assert.Contains("has the role Executive.", traceText);
         Assert.DoesNotContain("POST /checkout", traceText);
         Assert.Equal(403, search?.Status);
     }
