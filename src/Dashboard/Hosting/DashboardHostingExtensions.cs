@@ -74,8 +74,8 @@ public static class DashboardHostingExtensions
         var uiUrls = builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DashboardOptions.DefaultUrl;
         builder.AddCollector(listenApi: true);
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section))
-            .Validate(o => o.RefreshMilliseconds >= Components.Pages.Overview.MinimumRefreshMilliseconds,
-                $"Dashboard:RefreshMilliseconds must be at least {Components.Pages.Overview.MinimumRefreshMilliseconds}")
+            .Validate(o => o.RefreshMilliseconds >= Components.Shared.PageRefresher.MinimumPeriodMilliseconds,
+                $"Dashboard:RefreshMilliseconds must be at least {Components.Shared.PageRefresher.MinimumPeriodMilliseconds}")
             .ValidateOnStart();
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DataFolder(builder.Configuration), "keys")));
         builder.AddDashboardAuthentication();

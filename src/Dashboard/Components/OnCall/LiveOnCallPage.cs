@@ -1,3 +1,4 @@
+using Observability.Dashboard.Components.Shared;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
@@ -17,7 +18,7 @@ namespace Observability.Dashboard.Components.OnCall;
 /// </summary>
 public abstract class LiveOnCallPage : ComponentBase, IAsyncDisposable
 {
-    private RefreshLoop? _loop;
+    private readonly PageRefresher _loop = new();
 
     [Inject]
     public required IOnCallSource Source { get; set; }
@@ -51,9 +52,9 @@ public abstract class LiveOnCallPage : ComponentBase, IAsyncDisposable
     protected bool NoticeIsError { get; private set; }
 
     /// <summary>Cancelled when the page closes.</summary>
-    protected CancellationToken Closed => _loop?.Closed ?? CancellationToken.None;
+    protected CancellationToken Closed => _loop.Closed;
 
-    protected TimeSpan RefreshPeriod => TimeSpan.FromMilliseconds(Math.Max(Pages.Overview.MinimumRefreshMilliseconds, Options.Value.RefreshMilliseconds));
+    protected TimeSpan RefreshPeriod => PageRefresher.Period(Options.Value);
 
     protected string RefreshSeconds => RefreshPeriod.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -65,11 +66,6 @@ public abstract class LiveOnCallPage : ComponentBase, IAsyncDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        _loop = new RefreshLoop(Time, RefreshPeriod, cancellationToken => InvokeAsync(async () =>
-        {
-            await ReadAsync(cancellationToken);
-            StateHasChanged();
-        }));
         User = (await Authentication.GetAuthenticationStateAsync()).User;
         CanRespond = (await Authorization.AuthorizeAsync(User, KnownPolicies.Respond)).Succeeded;
         await ReadAsync(_loop.Closed);
@@ -80,7 +76,11 @@ public abstract class LiveOnCallPage : ComponentBase, IAsyncDisposable
         // Only an interactive page (after render, with a circuit) refreshes; the prerendered HTML is read once.
         if (firstRender)
         {
-            _loop?.Start();
+            _loop.Start(RefreshPeriod, Time, () => InvokeAsync(async () =>
+            {
+                await ReadAsync(_loop.Closed);
+                StateHasChanged();
+            }));
         }
     }
 
@@ -107,10 +107,7 @@ public abstract class LiveOnCallPage : ComponentBase, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_loop is not null)
-        {
-            await _loop.DisposeAsync();
-        }
+        await _loop.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

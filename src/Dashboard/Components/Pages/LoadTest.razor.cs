@@ -1,3 +1,4 @@
+using Observability.Dashboard.Components.Shared;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Observability.Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class LoadTest : IAsyncDisposable
 {
-    private PageTimer? _timer;
+    private readonly PageRefresher _timer = new();
 
     [Inject]
     public required ILoadTestRunner Runner { get; set; }
@@ -58,8 +59,7 @@ public sealed partial class LoadTest : IAsyncDisposable
         // Only an interactive page refreshes; the prerendered HTML is read once.
         if (firstRender)
         {
-            _timer = new PageTimer(Time, TimeSpan.FromMilliseconds(Overview.MinimumRefreshMilliseconds), RefreshAsync);
-            _timer.Start();
+            _timer.Start(TimeSpan.FromMilliseconds(PageRefresher.MinimumPeriodMilliseconds), Time, RefreshAsync);
             Interactive = true;
             StateHasChanged();
         }
@@ -137,11 +137,5 @@ public sealed partial class LoadTest : IAsyncDisposable
     private static string ProgressText(LoadGenProgress progress) => string.Create(CultureInfo.InvariantCulture,
         $"users {progress.ActiveUsers} of {progress.TargetUsers}, {progress.RequestsPerSecond:0.0} requests/s, p99 {progress.P99}, errors {progress.ErrorPercent:0.0}% (last second)");
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_timer is not null)
-        {
-            await _timer.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _timer.DisposeAsync();
 }

@@ -21,7 +21,7 @@ public sealed partial class Metrics : IAsyncDisposable
     /// <summary>The group-by choice that merges every series into one.</summary>
     public const string AllTogether = "(all)";
 
-    private readonly LiveRefresh _live = new();
+    private readonly PageRefresher _live = new();
 
     /// <summary>The last query that ran, run again on each tick so the chart follows the window.</summary>
     private (string Metric, string Aggregation, string GroupBy)? _charted;
@@ -77,7 +77,7 @@ public sealed partial class Metrics : IAsyncDisposable
     {
         if (firstRender)
         {
-            _live.Start(Options.Value, Time, async () =>
+            _live.Start(PageRefresher.Period(Options.Value), Time, async () =>
             {
                 await ReadAsync(async () =>
                 {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Observability.Core.Alerting;
+using Observability.Dashboard.Components.Shared;
 using Observability.Dashboard.Hosting;
 using Observability.Dashboard.Overview;
 
@@ -10,12 +11,7 @@ namespace Observability.Dashboard.Components.Pages;
 /// <summary>The current phase's targets, firing alerts, open incidents and the edge service's figures now; re-read on a timer while open.</summary>
 public sealed partial class Overview : IAsyncDisposable
 {
-    /// <summary>The page never reads more often than this, whatever is configured.</summary>
-    public const int MinimumRefreshMilliseconds = 2000;
-
-    private readonly CancellationTokenSource _closed = new();
-    private PeriodicTimer? _timer;
-    private Task? _refreshing;
+    private readonly PageRefresher _refresher = new();
 
     [Inject]
     public required IOverviewSource Source { get; set; }
@@ -33,9 +29,7 @@ public sealed partial class Overview : IAsyncDisposable
 
     private string? Error { get; set; }
 
-    private int RefreshMilliseconds => Math.Max(MinimumRefreshMilliseconds, Options.Value.RefreshMilliseconds);
-
-    private string RefreshSeconds => (RefreshMilliseconds / 1000.0).ToString("0.#", CultureInfo.InvariantCulture);
+    private string RefreshSeconds => PageRefresher.Period(Options.Value).TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
     protected override async Task OnInitializedAsync()
     {
@@ -45,26 +39,13 @@ public sealed partial class Overview : IAsyncDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         // Only an interactive page (after render, with a circuit) refreshes; the prerendered HTML is read once.
-        if (firstRender && _timer is null)
+        if (firstRender)
         {
-            _timer = new PeriodicTimer(TimeSpan.FromMilliseconds(RefreshMilliseconds), Time);
-            _refreshing = RefreshAsync(_timer);
-        }
-    }
-
-    private async Task RefreshAsync(PeriodicTimer timer)
-    {
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_closed.Token))
+            _refresher.Start(PageRefresher.Period(Options.Value), Time, async () =>
             {
                 await ReadAsync();
                 await InvokeAsync(StateHasChanged);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The page was closed.
+            });
         }
     }
 
@@ -72,7 +53,7 @@ public sealed partial class Overview : IAsyncDisposable
     {
         try
         {
-            Snapshot = await Source.ReadAsync(_closed.Token);
+            Snapshot = await Source.ReadAsync(_refresher.Closed);
             Error = null;
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -98,14 +79,5 @@ public sealed partial class Overview : IAsyncDisposable
         $"{incident.Title} ({incident.Service}, {incident.Severity}), detected {incident.DetectedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC" +
         (incident.AcknowledgedAt is null ? ", not acknowledged" : ", acknowledged");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _closed.CancelAsync();
-        _timer?.Dispose();
-        if (_refreshing is not null)
-        {
-            await _refreshing;
-        }
-        _closed.Dispose();
-    }
+    public ValueTask DisposeAsync() => _refresher.DisposeAsync();
 }

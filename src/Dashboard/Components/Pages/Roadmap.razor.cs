@@ -1,3 +1,4 @@
+using Observability.Dashboard.Components.Shared;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Observability.Core.Kpis;

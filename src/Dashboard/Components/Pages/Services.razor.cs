@@ -13,7 +13,7 @@ namespace Observability.Dashboard.Components.Pages;
 /// </summary>
 public sealed partial class Services : IAsyncDisposable
 {
-    private readonly LiveRefresh _live = new();
+    private readonly PageRefresher _live = new();
 
     [Inject]
     public required IServicesSource Source { get; set; }
@@ -37,7 +37,7 @@ public sealed partial class Services : IAsyncDisposable
 
     private string Window => TimeRangePicker.Describe(Range);
 
-    private string RefreshSeconds => (LiveRefresh.PeriodMilliseconds(Options.Value) / 1000.0).ToString("0.#", CultureInfo.InvariantCulture);
+    private string RefreshSeconds => PageRefresher.Period(Options.Value).TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
     protected override async Task OnInitializedAsync()
     {
@@ -48,7 +48,7 @@ public sealed partial class Services : IAsyncDisposable
     {
         if (firstRender)
         {
-            _live.Start(Options.Value, Time, async () =>
+            _live.Start(PageRefresher.Period(Options.Value), Time, async () =>
             {
                 await ReadAsync();
                 await InvokeAsync(StateHasChanged);

@@ -1,3 +1,4 @@
+using Observability.Dashboard.Components.Shared;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ public sealed partial class Slos : IAsyncDisposable
 
     private string? Error { get; set; }
 
-    private TimeSpan RefreshPeriod => TimeSpan.FromMilliseconds(Math.Max(PageRefresher.MinimumPeriodMilliseconds, Options.Value.RefreshMilliseconds));
+    private TimeSpan RefreshPeriod => PageRefresher.Period(Options.Value);
 
     protected override async Task OnInitializedAsync()
     {
