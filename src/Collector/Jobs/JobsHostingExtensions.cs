@@ -65,22 +65,72 @@ public static class JobsHostingExtensions
         return builder;
     }
 
-    /// <summary>Registers (or updates) the recurring jobs once the host has started.</summary>
+    /// <summary>
+    /// Registers (or updates) the recurring jobs once the host has started. A job whose registration lock is held (on
+    /// PostgreSQL, by a Collector killed while holding it: the lock stays until Hangfire's lock timeout) is retried in
+    /// the background rather than stopping this Collector; its definition already in the database keeps running meanwhile.
+    /// </summary>
     private sealed class RecurringJobRegistration(
         IRecurringJobManager jobs, IOptions<RoadmapOptions> roadmap, IOptions<MonitoringOptions> monitoring, IOptions<StorageOptions> storage, SlaOptions sla,
-        IOptions<AlertingOptions> alerting) : IHostedService
+        IOptions<AlertingOptions> alerting, ILogger<RecurringJobRegistration> logger) : IHostedService
     {
+        private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(5);
+
+        private readonly CancellationTokenSource _stopping = new();
+        private Task? _retrying;
+
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            Schedule<KpiJob>(KpiJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Roadmap:KpiSchedule", roadmap.Value.KpiSchedule);
-            Schedule<RetentionJob>(RetentionJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Storage:RetentionSchedule", storage.Value.RetentionSchedule);
-            Schedule<SlaJob>(SlaJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Sla:Schedule", sla.Schedule);
-            Schedule<AlertingJob>(AlertingJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Alerting:EvaluationSchedule", alerting.Value.EvaluationSchedule);
             var watch = monitoring.Value;
-            Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ProbeSchedule", watch.ProbeSchedule);
-            Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule);
-            Schedule<RedisMonitorJob>(RedisMonitorJob.RecurringJobId, watch.Redis.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule);
+            List<Action> registrations =
+            [
+                () => Schedule<KpiJob>(KpiJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Roadmap:KpiSchedule", roadmap.Value.KpiSchedule),
+                () => Schedule<RetentionJob>(RetentionJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Storage:RetentionSchedule", storage.Value.RetentionSchedule),
+                () => Schedule<SlaJob>(SlaJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Sla:Schedule", sla.Schedule),
+                () => Schedule<AlertingJob>(AlertingJob.RecurringJobId, true, job => job.RunAsync(CancellationToken.None), "Alerting:EvaluationSchedule", alerting.Value.EvaluationSchedule),
+                () => Schedule<ProbeJob>(ProbeJob.RecurringJobId, watch.Probes.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ProbeSchedule", watch.ProbeSchedule),
+                () => Schedule<PostgresMonitorJob>(PostgresMonitorJob.RecurringJobId, watch.Postgres.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule),
+                () => Schedule<RedisMonitorJob>(RedisMonitorJob.RecurringJobId, watch.Redis.Count > 0, job => job.RunAsync(CancellationToken.None), "Monitoring:ScrapeSchedule", watch.ScrapeSchedule),
+            ];
+            var pending = registrations.Where(register => !TryRegister(register)).ToList();
+            if (pending.Count > 0)
+            {
+                _retrying = RetryAsync(pending, _stopping.Token);
+            }
             return Task.CompletedTask;
+        }
+
+        /// <summary>False when the job's lock could not be taken in time; a bad setting still stops the start.</summary>
+        private bool TryRegister(Action register)
+        {
+            try
+            {
+                register();
+                return true;
+            }
+            catch (Exception error) when (error is Hangfire.Storage.DistributedLockTimeoutException or PostgreSqlDistributedLockException)
+            {
+                logger.LogWarning("A recurring job could not be registered yet ({Reason}); retrying every {Seconds} s, its stored definition keeps running meanwhile",
+                    error.Message, RetryInterval.TotalSeconds);
+                return false;
+            }
+        }
+
+        private async Task RetryAsync(List<Action> pending, CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (pending.Count > 0)
+                {
+                    await Task.Delay(RetryInterval, cancellationToken);
+                    pending.RemoveAll(TryRegister);
+                }
+                logger.LogInformation("Every recurring job is registered");
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
         }
 
         /// <summary>A job with nothing to watch is removed, so a Collector sharing the database does not keep running it.</summary>
@@ -101,6 +151,13 @@ public static class JobsHostingExtensions
             }
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await _stopping.CancelAsync();
+            if (_retrying is not null)
+            {
+                await _retrying;
+            }
+        }
     }
 }

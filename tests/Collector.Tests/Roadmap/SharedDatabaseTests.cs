@@ -37,6 +37,32 @@ public sealed class SharedDatabaseTests(PostgresServer server) : IClassFixture<P
         Assert.Equal(1, kpisPerTick);
     }
 
+    [Fact]
+    public async Task A_collector_starts_while_a_killed_peer_still_holds_a_recurring_jobs_lock()
+    {
+        using var storage = await TestStorage.PostgresAsync(server);
+        await using (var first = await CollectorProcess.StartAsync(storage))
+        {
+            // The tables exist once one Collector has run.
+        }
+        var connectionString = storage.Settings["ConnectionStrings:Postgres"]!;
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        // What a Collector killed while registering or triggering the KPI job leaves behind: Hangfire.PostgreSql's lock
+        // row, honoured until its lock timeout (10 minutes by default).
+        await using (var command = database.CreateCommand(
+            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:roadmap-kpis', 0, now() AT TIME ZONE 'UTC');"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        // Before: the start failed on the lock's timeout ("Hosting failed to start", exit 134) and the Collector was gone.
+        await using var second = await CollectorProcess.StartAsync(storage);
+
+        Assert.Contains("could not be registered yet", second.Output);
+        using var http = new HttpClient { BaseAddress = new Uri(second.ApiUrl) };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+    }
+
     private static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
     {
         await using var command = database.CreateCommand(sql);
