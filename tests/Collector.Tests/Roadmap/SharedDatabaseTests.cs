@@ -58,6 +58,12 @@ public sealed class SharedDatabaseTests(PostgresServer server) : IClassFixture<P
         // Before: the start failed on the lock's timeout ("Hosting failed to start", exit 134) and the Collector was gone.
         await using var second = await CollectorProcess.StartAsync(storage);
 
+        // The console logger writes on its own thread: the warning may reach the output just after readiness.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!second.Output.Contains("could not be registered yet", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
         Assert.Contains("could not be registered yet", second.Output);
         using var http = new HttpClient { BaseAddress = new Uri(second.ApiUrl) };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
