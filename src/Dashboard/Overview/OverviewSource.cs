@@ -13,9 +13,6 @@ internal sealed class OverviewSource(
     RoadmapDefinition roadmap, IKpiStore kpis, ITelemetryStore store, RedQueryService red, KpiOptions kpiOptions,
     IOptions<AlertingOptions> alerting, TimeProvider time) : IOverviewSource
 {
-    /// <summary>A KPI tick older than this is not "now" (the KPI job runs every 15 s), as on GET /api/roadmap?window=now.</summary>
-    private static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
-
     /// <summary>"Now" for requests/s, error ratio and p99.</summary>
     private static readonly TimeSpan RedWindow = TimeSpan.FromMinutes(1);
 
@@ -27,9 +24,8 @@ internal sealed class OverviewSource(
     public async Task<OverviewSnapshot> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var latest = await kpis.GetLatestSamplesAsync(now - Freshness, cancellationToken);
-        var verdict = RoadmapEvaluator.Evaluate(roadmap, KpiWindow.Ending(now, Freshness),
-            latest.ToDictionary(s => s.KpiId, s => s.Measurement, StringComparer.Ordinal));
+        // Judged on each KPI's latest tick, exactly as GET /api/roadmap?window=now and the Roadmap page judge "now".
+        var verdict = await RoadmapHistory.EvaluateEndingAsync(roadmap, kpis, now, TimeSpan.Zero, cancellationToken);
         var phaseNumber = alerting.Value.Phase;
         var phase = verdict.Phases.FirstOrDefault(p => p.PhaseNumber == phaseNumber) ?? verdict.Phases[0];
 
