@@ -48,9 +48,11 @@ public sealed class SharedDatabaseTests(PostgresServer server) : IClassFixture<P
         var connectionString = storage.Settings["ConnectionStrings:Postgres"]!;
         await using var database = NpgsqlDataSource.Create(connectionString);
         // What a Collector killed while registering or triggering the KPI job leaves behind: Hangfire.PostgreSql's lock
-        // row, honoured until its lock timeout (10 minutes by default).
+        // row, honoured until its lock timeout (10 minutes by default). The first Collector may itself have been stopped
+        // while holding it, so the row may already be there: refresh it either way.
         await using (var command = database.CreateCommand(
-            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:roadmap-kpis', 0, now() AT TIME ZONE 'UTC');"))
+            "INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:roadmap-kpis', 0, now() AT TIME ZONE 'UTC') "
+            + "ON CONFLICT (resource) DO UPDATE SET acquired = EXCLUDED.acquired;"))
         {
             await command.ExecuteNonQueryAsync();
         }
