@@ -1,9 +1,11 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using Observability.Core.Telemetry;
+using Observability.Dashboard.Hosting;
 using Observability.Dashboard.Traces;
 using TracesPage = Observability.Dashboard.Components.Pages.Traces;
 
@@ -12,11 +14,13 @@ namespace Observability.Dashboard.Tests.Traces;
 public sealed class TracesPageTests : MudTestContext
 {
     private readonly FakeTraceSource _source = new();
+    private readonly FakeTimeProvider _time = new(TraceData.Now);
 
     public TracesPageTests()
     {
         Context.Services.AddLogging();
-        Context.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(TraceData.Now));
+        Context.Services.AddSingleton<TimeProvider>(_time);
+        Context.Services.AddSingleton(Options.Create(new DashboardOptions()));
         Context.Services.AddSingleton<ITraceSource>(_source);
     }
 
@@ -158,5 +162,54 @@ public sealed class TracesPageTests : MudTestContext
 
         Assert.Equal("frontend: <script>alert(1)</script>", page.Find("[data-testid=trace-link]").TextContent);
         Assert.Empty(page.FindAll("script"));
+    }
+
+    [Fact]
+    public async Task Shown_results_are_searched_again_every_two_seconds_over_a_window_ending_now_until_paused_or_closed()
+    {
+        _source.Traces.Add(OneSpanTrace("000000000000000000000000000000a1", startMs: -60_000, durationMs: 12));
+        var page = Open("traces?service=frontend&lookback=15m");
+        Assert.Single(page.FindAll("[data-testid=trace-result]"));
+        Assert.Contains("runs again every 2 s", page.Find("[data-testid=live-status]").TextContent);
+
+        // A trace arrives; the next tick finds it, searching the same 15 minutes moved on to the new now.
+        _source.Traces.Add(TraceData.ThreeSpanTrace());
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.Single(_source.Searches);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=trace-result]").Count));
+        Assert.Equal(2, _source.Searches.Count);
+        Assert.Equal(2_000_000_000, _source.Searches[1].StartToUnixNanos - _source.Searches[0].StartToUnixNanos);
+        Assert.Equal(TimeSpan.FromMinutes(15).Ticks * 100, _source.Searches[1].StartToUnixNanos - _source.Searches[1].StartFromUnixNanos);
+
+        // Paused, the list holds still; resumed, it runs again at the next tick.
+        page.Find("button[data-testid=live-toggle]").Click();
+        Assert.StartsWith("Paused", page.Find("[data-testid=live-status]").TextContent.Trim());
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _source.Searches.Count);
+        page.Find("button[data-testid=live-toggle]").Click();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        page.WaitForAssertion(() => Assert.Equal(3, _source.Searches.Count));
+
+        // Typing into the form does not change what the timer runs: the search in the URL does.
+        page.Find("#trace-min-duration").Change("1s");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        page.WaitForAssertion(() => Assert.Equal(4, _source.Searches.Count));
+        Assert.Null(_source.Searches[3].MinDurationNanos);
+
+        await Context.DisposeComponentsAsync();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(4, _source.Searches.Count);
+    }
+
+    [Fact]
+    public void Without_results_the_timer_searches_nothing()
+    {
+        var page = Open("traces");
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(_source.Searches);
+        Assert.Empty(page.FindAll("[data-testid=live-status]"));
     }
 }

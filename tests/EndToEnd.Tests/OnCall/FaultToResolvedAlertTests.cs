@@ -14,7 +14,8 @@ namespace Observability.EndToEnd.Tests.OnCall;
 /// Alerts page, an on-call user acknowledges it there, it resolves after the fault ends, and the incident it opened is
 /// on the Incidents page with its timeline.
 /// </summary>
-public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<DemoBrowserFixture>
+[Collection(DemoCollection.Name)]
+public sealed class FaultToResolvedAlertTests(DemoBrowserFixture fixture, ITestOutputHelper output)
 {
     private const string Service = "storefront-api";
     private const int FaultSeconds = 30;

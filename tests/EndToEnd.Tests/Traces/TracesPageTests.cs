@@ -137,6 +137,32 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task Traces_sent_after_a_search_appear_in_its_results_without_a_click_until_paused()
+    {
+        var service = "live-" + Guid.NewGuid().ToString("N")[..6];
+        await SendTraceAsync(service);
+        var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
+        await page.GotoAsync($"/traces?service={service}&lookback=15m");
+        var results = page.Locator("[data-testid=trace-result]");
+        await Assertions.Expect(results).ToHaveCountAsync(2, new() { Timeout = ServerWaitMilliseconds });
+        await Assertions.Expect(page.Locator("[data-testid=trace-search]")).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = ServerWaitMilliseconds });
+
+        var newest = await SendTraceAsync(service);
+
+        await Assertions.Expect(results).ToHaveCountAsync(4, new() { Timeout = ServerWaitMilliseconds });
+        await Assertions.Expect(results.First).ToHaveAttributeAsync("data-trace-id", newest);
+
+        await page.ClickAsync("button[data-testid=live-toggle]");
+        await Assertions.Expect(page.Locator("[data-testid=live-status]")).ToContainTextAsync("Paused");
+        await SendTraceAsync(service);
+        // Three refresh periods: a live list would have taken them in.
+        await page.WaitForTimeoutAsync(6_000);
+        await Assertions.Expect(results).ToHaveCountAsync(4);
+        await page.ClickAsync("button[data-testid=live-toggle]");
+        await Assertions.Expect(results).ToHaveCountAsync(6, new() { Timeout = ServerWaitMilliseconds });
+    }
+
+    [Fact]
     public async Task A_trace_of_2000_spans_opens_with_only_the_rows_in_view_and_scrolls_to_its_last_span()
     {
         const int spanCount = 2_000;

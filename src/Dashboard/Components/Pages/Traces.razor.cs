@@ -1,17 +1,23 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using Observability.Dashboard.Components.Shared;
+using Observability.Dashboard.Hosting;
 using Observability.Dashboard.Traces;
 
 namespace Observability.Dashboard.Components.Pages;
 
 /// <summary>
 /// Trace search as in Jaeger: a service, optionally an operation, tags, a duration range and a time range; the search
-/// lives in the URL's query string, so the page reads it from there and a search is a navigation.
+/// lives in the URL's query string, so the page reads it from there and a search is a navigation. While results are shown
+/// the search runs again on the dashboard's refresh period over a window ending now (as Aspire's traces page does), until
+/// the user pauses it.
 /// </summary>
-public sealed partial class Traces : IDisposable
+public sealed partial class Traces : IAsyncDisposable
 {
     private const string AllOperations = "All operations";
 
-    private readonly CancellationTokenSource _closed = new();
+    private readonly PageRefresher _live = new();
     private TraceQuery? _applied;
 
     [Inject]
@@ -25,6 +31,9 @@ public sealed partial class Traces : IDisposable
 
     [Inject]
     public required ILogger<Traces> Logger { get; set; }
+
+    [Inject]
+    public required IOptions<DashboardOptions> Options { get; set; }
 
     [SupplyParameterFromQuery(Name = TraceQuery.ServiceField)]
     public string? Service { get; set; }
@@ -68,6 +77,11 @@ public sealed partial class Traces : IDisposable
     /// <summary>Whether the form answers clicks yet: the prerendered page does not until its circuit connects.</summary>
     private bool Interactive { get; set; }
 
+    /// <summary>Whether the shown search runs again on the timer; the user pauses it to read a list that holds still.</summary>
+    private bool Live { get; set; } = true;
+
+    private string RefreshSeconds => PageRefresher.Period(Options.Value).TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+
     private TimeSpan LookbackValue => TraceQuery.TryParseLookback(Form.Lookback, out var lookback) ? lookback : TraceQuery.DefaultLookback;
 
     protected override async Task OnParametersSetAsync()
@@ -99,7 +113,7 @@ public sealed partial class Traces : IDisposable
         if (Form.Service.Length > 0)
         {
             // A search from the URL (shared, bookmarked, or the back button) runs as it is, and says what is wrong with it.
-            await RunAsync();
+            await RunAsync(fromUrl);
         }
         else
         {
@@ -114,8 +128,19 @@ public sealed partial class Traces : IDisposable
         {
             Interactive = true;
             StateHasChanged();
+            _live.Start(PageRefresher.Period(Options.Value), Time, async () =>
+            {
+                // The search in the URL, not what is being typed into the form; nothing runs while there is no result list.
+                if (Live && Results is not null && _applied is { } applied)
+                {
+                    await RunAsync(applied);
+                    await InvokeAsync(StateHasChanged);
+                }
+            });
         }
     }
+
+    private void ToggleLive() => Live = !Live;
 
     private async Task OnServiceChangedAsync(string service)
     {
@@ -143,15 +168,16 @@ public sealed partial class Traces : IDisposable
         if (Navigation.ToBaseRelativePath(Navigation.Uri) == url)
         {
             // The same search again: the URL does not change, so run it here to show what arrived since.
-            await RunAsync();
+            await RunAsync(Form);
             return;
         }
         Navigation.NavigateTo(url);
     }
 
-    private async Task RunAsync()
+    /// <summary>Runs <paramref name="query"/> over its time range ending now; one search at a time (a click and a tick may ask at once).</summary>
+    private Task RunAsync(TraceQuery query) => _live.ExclusiveAsync(async () =>
     {
-        var parsed = Form.Parse(NowUnixNanos());
+        var parsed = query.Parse(NowUnixNanos());
         Errors = parsed.Errors;
         if (parsed.Search is not { } search)
         {
@@ -164,8 +190,9 @@ public sealed partial class Traces : IDisposable
             Results = [.. traces.Select(TraceSummary.Of).OrderByDescending(t => t.StartUnixNanos)];
             SearchedLimit = search.Limit;
             SearchedAt = Time.GetUtcNow();
+            ReadError = null;
         }, "The traces");
-    }
+    });
 
     private Task ReadServicesAsync() => ReadAsync(async token => ServiceNames = await Source.GetServicesAsync(token), "The services");
 
@@ -184,7 +211,7 @@ public sealed partial class Traces : IDisposable
     {
         try
         {
-            await read(_closed.Token);
+            await read(_live.Closed);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
@@ -196,9 +223,5 @@ public sealed partial class Traces : IDisposable
 
     private long NowUnixNanos() => (Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
 
-    public void Dispose()
-    {
-        _closed.Cancel();
-        _closed.Dispose();
-    }
+    public ValueTask DisposeAsync() => _live.DisposeAsync();
 }
