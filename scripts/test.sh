@@ -5,21 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-# Debian's Chromium for the Playwright end-to-end tests (they never download a browser).
-[ -x /usr/bin/chromium ] || need+=(chromium)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing test prerequisites: ${need[*]}"
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq
-  # No services are wanted from these packages: the tests start their own servers on free ports.
-  $SUDO env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl stop prometheus postgresql redis-server >/dev/null 2>&1 || true; fi
-  pkill -x prometheus >/dev/null 2>&1 || true
-fi
+# Debian's Chromium is for the Playwright end-to-end tests (they never download a browser).
+bash scripts/ensure-packages.sh postgresql-15 prometheus redis-server chromium
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

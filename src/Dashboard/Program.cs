@@ -43,6 +43,12 @@ public static class Program
             await app.RunAsync();
             return 0;
         }
+        catch (DemoStartException error)
+        {
+            Console.Error.WriteLine(error.Message);
+            Console.Error.WriteLine($"The demo needs PostgreSQL 15's server binaries and redis-server (scripts/run.sh installs them when missing); {NoDemoFlag} starts the dashboard without it.");
+            return 3;
+        }
         catch (ConfigurationException error)
         {
             Console.Error.WriteLine($"Configuration error: {error.Message}");

@@ -103,17 +103,29 @@ public sealed class DemoWorkload : IAsyncDisposable
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StartTimeout);
         var exited = _process.WaitForExitAsync(deadline.Token);
-        if (await Task.WhenAny(_ready.Task, exited) == exited && !_ready.Task.IsCompleted)
+        try
         {
-            await exited;
-            throw new InvalidOperationException($"The sample workload exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
+            if (await Task.WhenAny(_ready.Task, exited) == exited && !_ready.Task.IsCompleted)
+            {
+                await exited;
+                throw new DemoStartException($"The sample workload (the demo) exited with code {_process.ExitCode} before it was ready. Its output:{Environment.NewLine}{Output}");
+            }
+            await WaitForGatewayAsync(deadline.Token);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DemoStartException($"The sample workload (the demo) was not ready within {StartTimeout.TotalMinutes:0} minutes. Its output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    private async Task WaitForGatewayAsync(CancellationToken deadline)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         while (true)
         {
             try
             {
-                using var response = await http.GetAsync(new Uri(Gateway, "/healthz"), deadline.Token);
+                using var response = await http.GetAsync(new Uri(Gateway, "/healthz"), deadline);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -127,7 +139,7 @@ public sealed class DemoWorkload : IAsyncDisposable
             {
                 // One slow answer; ask again.
             }
-            await Task.Delay(200, deadline.Token);
+            await Task.Delay(200, deadline);
         }
     }
 
@@ -197,3 +209,6 @@ public sealed class DemoWorkload : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>The demo workload did not start: the message says how it ended and carries its output.</summary>
+public sealed class DemoStartException(string message) : Exception(message);

@@ -89,7 +89,30 @@ internal sealed class FakeTraceSource : ITraceSource
 
     public List<LogRecord> Logs { get; init; } = [];
 
+    /// <summary>Every search asked for, in order (a page's timer asks from the thread pool: read through the members below).</summary>
     public List<TraceSearch> Searches { get; } = [];
+
+    public int SearchCount
+    {
+        get
+        {
+            lock (Searches)
+            {
+                return Searches.Count;
+            }
+        }
+    }
+
+    public TraceSearch LastSearch
+    {
+        get
+        {
+            lock (Searches)
+            {
+                return Searches[^1];
+            }
+        }
+    }
 
     public Exception? SearchError { get; set; }
 
@@ -100,7 +123,10 @@ internal sealed class FakeTraceSource : ITraceSource
 
     public Task<IReadOnlyList<IReadOnlyList<SpanRecord>>> SearchAsync(TraceSearch search, CancellationToken cancellationToken)
     {
-        Searches.Add(search);
+        lock (Searches)
+        {
+            Searches.Add(search);
+        }
         if (SearchError is not null)
         {
             throw SearchError;
