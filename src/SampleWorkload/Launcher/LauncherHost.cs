@@ -88,7 +88,8 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
         ["OTEL_METRIC_EXPORT_INTERVAL"] = "10000",
     };
 
-    private string PostgresFolder => Path.Combine(options.DataFolder, "pg");
+    /// <summary>Where the workload's PostgreSQL files go (see <see cref="Infrastructure.PostgresFolder"/>); chosen at start.</summary>
+    private string PostgresFolder { get; set; } = "";
 
     private string RedisFolder => Path.Combine(options.DataFolder, "redis");
 
@@ -114,6 +115,7 @@ internal sealed class LauncherRun(LauncherOptions options, Action<string> write)
             // The postgres system user must be able to pass through the data folder to its own sub-folder.
             File.SetUnixFileMode(options.DataFolder, File.GetUnixFileMode(options.DataFolder) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
         }
+        PostgresFolder = Infrastructure.PostgresFolder.For(options.DataFolder, UnixProcess.IsRoot);
         foreach (var line in await StaleServerSweep.SweepAsync(options.DataFolder, PostgresFolder, RedisFolder))
         {
             write($"Stopped {line}, left running by an earlier launcher in {options.DataFolder}");
