@@ -82,11 +82,13 @@ while True:
     time.sleep(0.5)
 
 def ours():
-    """Processes of the run: in its session, or with the clone's folder on their command line."""
+    """Processes of the run: in its session, or with the clone's folder or the workload's PostgreSQL folder (which may be
+    outside the clone, see docs/workload.md) on their command line."""
+    places = [folder] + [m.group(1) for line in list(lines) if (m := re.search(r"files in (\S+)\)", line))]
     table = subprocess.run(["ps", "-eo", "pid=,sid=,args="], capture_output=True, text=True).stdout.splitlines()
     rows = [line.split(None, 2) for line in table if line.strip()]
     return {int(row[0]): row[2] if len(row) > 2 else "" for row in rows
-            if int(row[1]) == process.pid or (len(row) > 2 and folder in row[2])}
+            if int(row[1]) == process.pid or (len(row) > 2 and any(place in row[2] for place in places))}
 
 time.sleep(args.hold)
 running = ours()
