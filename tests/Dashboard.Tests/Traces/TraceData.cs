@@ -135,9 +135,17 @@ internal sealed class FakeTraceSource : ITraceSource
             [.. Traces.Where(t => t.Any(s => s.Resource.ServiceName == search.ServiceName))]);
     }
 
-    public Task<IReadOnlyList<IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyList<byte[]> traceIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<IReadOnlyList<SpanRecord>>>(
+    private int _traceReads;
+
+    /// <summary>How many times traces were read by id (a page's timer reads from the thread pool).</summary>
+    public int TraceReads => Volatile.Read(ref _traceReads);
+
+    public Task<IReadOnlyList<IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyList<byte[]> traceIds, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _traceReads);
+        return Task.FromResult<IReadOnlyList<IReadOnlyList<SpanRecord>>>(
             [.. Traces.Where(t => traceIds.Any(id => id.AsSpan().SequenceEqual(t[0].TraceId)))]);
+    }
 
     public Task<IReadOnlyList<LogRecord>> GetTraceLogsAsync(byte[] traceId, long fromUnixNanos, long toUnixNanos, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LogRecord>>(

@@ -1,7 +1,10 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Observability.Core.Telemetry;
 using Observability.Dashboard.Components.Pages;
+using Observability.Dashboard.Hosting;
 using Observability.Dashboard.Traces;
 
 namespace Observability.Dashboard.Tests.Traces;
@@ -9,10 +12,13 @@ namespace Observability.Dashboard.Tests.Traces;
 public sealed class TraceDetailPageTests : MudTestContext
 {
     private readonly FakeTraceSource _source = new();
+    private readonly FakeTimeProvider _time = new(TraceData.Now);
 
     public TraceDetailPageTests()
     {
         Context.Services.AddLogging();
+        Context.Services.AddSingleton<TimeProvider>(_time);
+        Context.Services.AddSingleton(Options.Create(new DashboardOptions()));
         Context.Services.AddSingleton<ITraceSource>(_source);
         _source.Traces.Add(TraceData.ThreeSpanTrace());
     }
@@ -136,5 +142,78 @@ public sealed class TraceDetailPageTests : MudTestContext
         Assert.Empty(page.FindAll("script"));
         Assert.Empty(page.FindAll("img"));
         Assert.Empty(page.FindAll("b"));
+    }
+
+    /// <summary>A trace whose root ended 30 s before <see cref="TraceData.Now"/>: a root and one child (times relative to ten minutes before now).</summary>
+    private const string RecentTraceId = "1af7651916cd43dd8448eb211c80319c";
+
+    private static SpanRecord RecentSpan(string spanId, string? parentId, string name, double startMs, double durationMs) =>
+        TraceData.Span(RecentTraceId, spanId, parentId, parentId is null ? "frontend" : "payments", name, startMs, durationMs);
+
+    [Fact]
+    public void A_trace_whose_spans_are_still_arriving_takes_late_spans_in_and_keeps_the_selected_span()
+    {
+        _source.Traces.Add([RecentSpan("00000000000000a1", null, "POST /orders", 569_000, 1_000), RecentSpan("00000000000000a2", "00000000000000a1", "charge card", 569_100, 300)]);
+        var page = Open(RecentTraceId);
+        Assert.Contains("read again every 2 s for spans still arriving", page.Find("[data-testid=trace-live]").TextContent);
+        page.FindAll("[data-testid=span-row]")[1].Click();
+        page.WaitForAssertion(() => Assert.Equal("payments: charge card", page.Find("[data-testid=span-title]").TextContent));
+
+        // A span exported late (its service's batch came after the others).
+        var late = RecentSpan("00000000000000a3", "00000000000000a1", "reserve stock", 569_500, 200);
+        _source.Traces[^1] = [.. _source.Traces[^1], late];
+        AdvanceUntil(page, () => Assert.Equal(3, page.FindAll("[data-testid=span-row]").Count));
+
+        Assert.Contains("3 spans", page.Find("[data-testid=trace-facts]").TextContent);
+        Assert.Equal("payments: charge card", page.Find("[data-testid=span-title]").TextContent);
+        Assert.Contains("selected", page.FindAll("[data-testid=span-row]")[1].ClassList);
+    }
+
+    [Fact]
+    public async Task A_trace_quiet_for_two_minutes_is_read_once_and_a_recent_one_stops_being_read_when_it_falls_quiet()
+    {
+        var quiet = Open(TraceData.TraceId);
+        Assert.Empty(quiet.FindAll("[data-testid=trace-live]"));
+        var reads = _source.TraceReads;
+        for (var tick = 0; tick < 5; tick++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(20);
+        }
+        Assert.Equal(reads, _source.TraceReads);
+        await Context.DisposeComponentsAsync();
+
+        // Ended 30 s ago: read again until two minutes after its end, then no more.
+        _source.Traces.Add([RecentSpan("00000000000000a1", null, "POST /orders", 569_000, 1_000)]);
+        var recent = Open(RecentTraceId);
+        var opened = _source.TraceReads;
+        AdvanceUntil(recent, () => Assert.True(_source.TraceReads > opened));
+        _time.Advance(TimeSpan.FromSeconds(90));
+        AdvanceUntil(recent, () => Assert.Empty(recent.FindAll("[data-testid=trace-live]")));
+        var fallenQuiet = _source.TraceReads;
+        for (var tick = 0; tick < 5; tick++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(20);
+        }
+        Assert.Equal(fallenQuiet, _source.TraceReads);
+    }
+
+    /// <summary>Moves the fake clock a refresh period at a time until <paramref name="assertion"/> holds (the page's tick runs on the thread pool).</summary>
+    private void AdvanceUntil(IRenderedComponent<TraceDetail> page, Action assertion)
+    {
+        for (var tick = 1; ; tick++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2));
+            try
+            {
+                page.WaitForAssertion(assertion, TimeSpan.FromSeconds(tick < 5 ? 1 : 10));
+                return;
+            }
+            catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException) when (tick < 5)
+            {
+                // Not yet: another period.
+            }
+        }
     }
 }

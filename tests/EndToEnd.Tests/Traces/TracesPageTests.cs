@@ -163,6 +163,32 @@ public sealed class TracesPageTests(BrowserFixture fixture) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_span_exported_after_its_trace_was_opened_joins_the_waterfall_without_a_reload()
+    {
+        using var source = new ActivitySource("Observability.EndToEnd.LateSpan");
+        var resource = ResourceBuilder.CreateEmpty().AddService("late-" + Guid.NewGuid().ToString("N")[..6]);
+        using var tracing = Tracing(resource, source.Name, ExportProcessorType.Simple);
+        var root = source.StartActivity("POST /orders", ActivityKind.Server)!;
+        root.Stop();
+        Assert.True(tracing.ForceFlush(10_000));
+        var page = await fixture.SignInAsAsync(KnownRoles.OnCall);
+        await page.GotoAsync($"/traces/{root.TraceId.ToHexString()}");
+        var rows = page.Locator("[data-testid=span-row]");
+        await Assertions.Expect(rows).ToHaveCountAsync(1, new() { Timeout = ServerWaitMilliseconds });
+        await Assertions.Expect(page.Locator("[data-testid=trace-live]")).ToContainTextAsync("spans still arriving");
+
+        // A child of the same trace that a slower service exports after the page opened.
+        using (source.StartActivity("send confirmation", ActivityKind.Producer, root.Context))
+        {
+        }
+        Assert.True(tracing.ForceFlush(10_000));
+
+        await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = ServerWaitMilliseconds });
+        await Assertions.Expect(rows.Nth(1).Locator("[data-testid=span-name]")).ToHaveTextAsync("send confirmation");
+        root.Dispose();
+    }
+
+    [Fact]
     public async Task A_trace_of_2000_spans_opens_with_only_the_rows_in_view_and_scrolls_to_its_last_span()
     {
         const int spanCount = 2_000;
