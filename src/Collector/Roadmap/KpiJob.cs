@@ -19,6 +19,7 @@ public sealed class KpiJob(
     SloCalculator slos,
     AlertRuleSet alerting,
     ITelemetryStore store,
+    CostModel cost,
     RoadmapDefinition roadmap,
     IOptions<RoadmapOptions> options,
     TimeProvider time,
@@ -47,6 +48,15 @@ public sealed class KpiJob(
     /// <summary>Measures every KPI over the window ending at <paramref name="tick"/>; returns how many samples were new.</summary>
     public async Task<int> MeasureAsync(DateTimeOffset tick, CancellationToken cancellationToken)
     {
+        // A cost set on the dashboard of any Collector sharing the database is in force from the next tick.
+        try
+        {
+            await cost.RefreshAsync(store.CostSettings, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning(error, "The cost settings could not be read; the cost KPIs keep the last cost known");
+        }
         var samples = new List<KpiSample>(KpiIds.Count);
         foreach (var kpi in KpiIds)
         {

@@ -28,6 +28,9 @@ public interface ITelemetryStore : ISpanRollupReader, ITelemetryReader, IAsyncDi
     /// <summary>Webhook receivers added from the dashboard, in the same database.</summary>
     Alerting.Notifications.IWebhookReceiverStore WebhookReceivers { get; }
 
+    /// <summary>The monthly cost set on the dashboard (a history, newest in force), in the same database.</summary>
+    Kpis.ICostSettingStore CostSettings { get; }
+
     /// <summary>Creates or migrates the schema to the current version. Safe to call from several processes.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using Observability.Dashboard.Administration.Cost;
 using Observability.Dashboard.Administration.LoadTests;
 using Observability.Dashboard.Administration.Rules;
 using Observability.Dashboard.Administration.Webhooks;
@@ -16,6 +17,7 @@ public static class AdministrationPages
         services.AddScoped<ActingUser>();
         services.AddSingleton<AlertRulesEditor>();
         services.AddSingleton<WebhookSettings>();
+        services.AddSingleton<CostSettings>();
         // One runner for the process: one load test at a time, whoever starts it; stopped (and its child killed) with the host.
         services.AddSingleton<LoadTestRunner>();
         services.AddSingleton<ILoadTestRunner>(provider => provider.GetRequiredService<LoadTestRunner>());

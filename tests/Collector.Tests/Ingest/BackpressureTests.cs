@@ -128,6 +128,8 @@ internal sealed class SlowStore(ITelemetryStore inner, TimeSpan delay) : ITeleme
     public Observability.Core.Users.IUserStore Users => inner.Users;
     public Observability.Core.Alerting.Notifications.IWebhookReceiverStore WebhookReceivers => inner.WebhookReceivers;
 
+    public Observability.Core.Kpis.ICostSettingStore CostSettings => inner.CostSettings;
+
     public static void Decorate(IServiceCollection services, TimeSpan delay)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITelemetryStore));

@@ -162,7 +162,7 @@ public sealed class TraceDetailPageTests : MudTestContext
         // A span exported late (its service's batch came after the others).
         var late = RecentSpan("00000000000000a3", "00000000000000a1", "reserve stock", 569_500, 200);
         _source.Traces[^1] = [.. _source.Traces[^1], late];
-        AdvanceUntil(page, () => Assert.Equal(3, page.FindAll("[data-testid=span-row]").Count));
+        _time.AdvanceUntil(page, () => Assert.Equal(3, page.FindAll("[data-testid=span-row]").Count));
 
         Assert.Contains("3 spans", page.Find("[data-testid=trace-facts]").TextContent);
         Assert.Equal("payments: charge card", page.Find("[data-testid=span-title]").TextContent);
@@ -187,9 +187,9 @@ public sealed class TraceDetailPageTests : MudTestContext
         _source.Traces.Add([RecentSpan("00000000000000a1", null, "POST /orders", 569_000, 1_000)]);
         var recent = Open(RecentTraceId);
         var opened = _source.TraceReads;
-        AdvanceUntil(recent, () => Assert.True(_source.TraceReads > opened));
+        _time.AdvanceUntil(recent, () => Assert.True(_source.TraceReads > opened));
         _time.Advance(TimeSpan.FromSeconds(90));
-        AdvanceUntil(recent, () => Assert.Empty(recent.FindAll("[data-testid=trace-live]")));
+        _time.AdvanceUntil(recent, () => Assert.Empty(recent.FindAll("[data-testid=trace-live]")));
         var fallenQuiet = _source.TraceReads;
         for (var tick = 0; tick < 5; tick++)
         {
@@ -197,23 +197,5 @@ public sealed class TraceDetailPageTests : MudTestContext
             await Task.Delay(20);
         }
         Assert.Equal(fallenQuiet, _source.TraceReads);
-    }
-
-    /// <summary>Moves the fake clock a refresh period at a time until <paramref name="assertion"/> holds (the page's tick runs on the thread pool).</summary>
-    private void AdvanceUntil(IRenderedComponent<TraceDetail> page, Action assertion)
-    {
-        for (var tick = 1; ; tick++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(2));
-            try
-            {
-                page.WaitForAssertion(assertion, TimeSpan.FromSeconds(tick < 5 ? 1 : 10));
-                return;
-            }
-            catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException) when (tick < 5)
-            {
-                // Not yet: another period.
-            }
-        }
     }
 }

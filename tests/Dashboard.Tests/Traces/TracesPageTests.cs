@@ -194,12 +194,12 @@ public sealed class TracesPageTests : MudTestContext
         Assert.Equal(2, _source.SearchCount);
         page.Find("button[data-testid=live-toggle]").Click();
         page.WaitForAssertion(() => Assert.Contains("runs again every 2 s", page.Find("[data-testid=live-status]").TextContent));
-        AdvanceUntil(page, () => Assert.True(_source.SearchCount > 2));
+        _time.AdvanceUntil(page, () => Assert.True(_source.SearchCount > 2));
 
         // Typing into the form does not change what the timer runs: the search in the URL does.
         page.Find("#trace-min-duration").Change("1s");
         var typed = _source.SearchCount;
-        AdvanceUntil(page, () => Assert.True(_source.SearchCount > typed));
+        _time.AdvanceUntil(page, () => Assert.True(_source.SearchCount > typed));
         Assert.Null(_source.LastSearch.MinDurationNanos);
 
         await Context.DisposeComponentsAsync();
@@ -207,27 +207,6 @@ public sealed class TracesPageTests : MudTestContext
         _time.Advance(TimeSpan.FromSeconds(10));
         await Task.Delay(50);
         Assert.Equal(closed, _source.SearchCount);
-    }
-
-    /// <summary>
-    /// Moves the fake clock a refresh period at a time until <paramref name="assertion"/> holds: the page's timer runs its
-    /// tick on the thread pool, and the fake clock may coalesce a tick that fell while the previous one still ran.
-    /// </summary>
-    private void AdvanceUntil(IRenderedComponent<TracesPage> page, Action assertion)
-    {
-        for (var tick = 1; ; tick++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(2));
-            try
-            {
-                page.WaitForAssertion(assertion, TimeSpan.FromSeconds(tick < 5 ? 1 : 10));
-                return;
-            }
-            catch (Bunit.Extensions.WaitForHelpers.WaitForFailedException) when (tick < 5)
-            {
-                // Not yet: another period.
-            }
-        }
     }
 
     [Fact]

@@ -84,6 +84,27 @@ public sealed class SettingsPageTests(BrowserFixture fixture) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task An_admin_sets_the_monthly_cost_and_the_next_kpi_tick_divides_it()
+    {
+        var (page, name) = await fixture.SignInAsNewUserAsync(KnownRoles.Admin);
+        await OpenSettingsAsync(page);
+
+        await page.FillAsync("[data-testid=cost-input]", "12x");
+        await page.ClickAsync("[data-testid=cost-save]");
+        await Assertions.Expect(page.Locator("[data-testid=cost-message]")).ToHaveTextAsync("Monthly cost '12x' is not a number of US dollars like 4200 or 4200.50.");
+        await page.FillAsync("[data-testid=cost-input]", "3,100");
+        await page.ClickAsync("[data-testid=cost-save]");
+
+        await Assertions.Expect(page.Locator("[data-testid=cost-monthly]")).ToContainTextAsync($"3,100 USD a month, from the Settings page (set by {name} at ");
+        await Assertions.Expect(page.Locator("[data-testid=cost-change]").First).ToContainTextAsync($"3,100 USD a month, by {name}");
+
+        // The KPI job, as the Collector's recurring job runs it, divides the cost set on the page.
+        Reports.ReportTelemetry.SendServerSpans(fixture.Dashboard.OtlpGrpcUrl, "e2e-cost-gateway", count: 50, errors: 0, durationMilliseconds: 20);
+        var sample = await Reports.ReportTelemetry.MeasureUntilValuedAsync(fixture.Dashboard.Services, Observability.Core.Roadmap.KnownKpis.CostPerRequest, TimeSpan.FromSeconds(30));
+        Assert.Contains($"3100 USD a month (the Settings page (set by {name} at ", sample.Measurement.Detail);
+    }
+
+    [Fact]
     public async Task An_admin_adds_a_webhook_and_its_test_notification_arrives_signed()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -130,5 +130,6 @@ internal static class PostgresSchema
         SlaTables.Schema("bigint", "text"),
         UserTables.Schema("bigint", "text"),
         WebhookReceiverTables.Schema("bigint", "text"),
+        CostSettingTables.Schema("bigint", "text"),
     ];
 }

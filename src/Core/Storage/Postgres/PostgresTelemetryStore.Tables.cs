@@ -20,4 +20,7 @@ public sealed partial class PostgresTelemetryStore
 
     /// <summary>Webhook receivers added from the dashboard, in this database.</summary>
     public Alerting.Notifications.IWebhookReceiverStore WebhookReceivers => field ??= new WebhookReceiverTables(Sql);
+
+    /// <summary>The cost settings made on the dashboard, in this database.</summary>
+    public ICostSettingStore CostSettings => field ??= new CostSettingTables(Sql);
 }

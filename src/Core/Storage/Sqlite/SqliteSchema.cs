@@ -111,5 +111,6 @@ internal static class SqliteSchema
         SlaTables.Schema("INTEGER", "TEXT"),
         UserTables.Schema("INTEGER", "TEXT"),
         WebhookReceiverTables.Schema("INTEGER", "TEXT"),
+        CostSettingTables.Schema("INTEGER", "TEXT"),
     ];
 }

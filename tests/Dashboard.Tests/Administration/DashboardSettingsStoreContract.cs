@@ -1,4 +1,5 @@
 using Observability.Core.Alerting.Notifications;
+using Observability.Core.Kpis;
 using Observability.Core.Storage;
 using Observability.Core.Storage.Postgres;
 using Observability.Core.Storage.Sqlite;
@@ -7,8 +8,8 @@ using Observability.Tests.Shared;
 
 namespace Observability.Dashboard.Tests.Administration;
 
-/// <summary>Webhook receivers added from the dashboard are stored alike in both stores.</summary>
-public abstract class WebhookReceiverStoreContract : IAsyncLifetime
+/// <summary>What is set on the dashboard and kept in the telemetry database (webhook receivers, the cost) is stored alike in both stores.</summary>
+public abstract class DashboardSettingsStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = new(2026, 11, 26, 3, 0, 0, TimeSpan.Zero);
     private ITelemetryStore _store = null!;
@@ -60,12 +61,29 @@ public abstract class WebhookReceiverStoreContract : IAsyncLifetime
         Assert.False(await receivers.DeleteAsync("ops", CancellationToken.None));
         Assert.Empty(await receivers.GetAllAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Cost_settings_come_back_newest_first_with_exact_figures_and_a_return_to_the_configuration()
+    {
+        var settings = _store.CostSettings;
+        Assert.Empty(await settings.GetRecentAsync(5, CancellationToken.None));
+
+        await settings.AddAsync(new CostSetting(4200.10m, "alice", At), CancellationToken.None);
+        await settings.AddAsync(new CostSetting(null, "bob", At.AddMinutes(2)), CancellationToken.None);
+        await settings.AddAsync(new CostSetting(0.01m, "carol", At.AddMinutes(1)), CancellationToken.None);
+
+        var recent = await settings.GetRecentAsync(5, CancellationToken.None);
+        Assert.Equal([(null, "bob", At.AddMinutes(2)), (0.01m, "carol", At.AddMinutes(1)), (4200.10m, "alice", At)],
+            recent.Select(s => (s.MonthlyUsd, s.SetBy, s.SetAt)));
+        Assert.Equal("4200.10", recent[2].MonthlyUsd!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Single(await settings.GetRecentAsync(1, CancellationToken.None));
+    }
 }
 
 /// <summary>The embedded store.</summary>
-public sealed class SqliteWebhookReceiverStoreTests : WebhookReceiverStoreContract
+public sealed class SqliteDashboardSettingsStoreTests : DashboardSettingsStoreContract
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("obs-webhooks-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("obs-settings-").FullName;
 
     protected override Task<ITelemetryStore> CreateStoreAsync() => Task.FromResult<ITelemetryStore>(
         new SqliteTelemetryStore(new SqliteStorageOptions { Path = Path.Combine(_folder, "test.db") }, NullLogger<SqliteTelemetryStore>.Instance));
@@ -74,8 +92,8 @@ public sealed class SqliteWebhookReceiverStoreTests : WebhookReceiverStoreContra
 }
 
 /// <summary>PostgreSQL, a real server started by the fixture; a database per test.</summary>
-public sealed class PostgresWebhookReceiverStoreTests(PostgresServer server) : WebhookReceiverStoreContract, IClassFixture<PostgresServer>
+public sealed class PostgresDashboardSettingsStoreTests(PostgresServer server) : DashboardSettingsStoreContract, IClassFixture<PostgresServer>
 {
     protected override async Task<ITelemetryStore> CreateStoreAsync() => new PostgresTelemetryStore(
-        await server.CreateDatabaseAsync("webhooks_" + Guid.NewGuid().ToString("N")[..12]), NullLogger<PostgresTelemetryStore>.Instance);
+        await server.CreateDatabaseAsync("settings_" + Guid.NewGuid().ToString("N")[..12]), NullLogger<PostgresTelemetryStore>.Instance);
 }
