@@ -210,6 +210,22 @@ public sealed class TracesPageTests : MudTestContext
     }
 
     [Fact]
+    public void A_bad_value_tried_while_results_are_live_keeps_its_message_through_the_refreshes()
+    {
+        _source.Traces.Add(TraceData.ThreeSpanTrace());
+        var page = Open("traces?service=frontend&lookback=15m");
+
+        page.Find("#trace-min-duration").Change("12x");
+        page.Find("button[data-testid=search]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Min duration '12x' is not a duration", page.Markup));
+        var searched = _source.SearchCount;
+        _time.AdvanceUntil(page, () => Assert.True(_source.SearchCount > searched));
+
+        Assert.Contains("Min duration '12x' is not a duration", page.Markup);
+        Assert.Null(_source.LastSearch.MinDurationNanos);
+    }
+
+    [Fact]
     public void Without_results_the_timer_searches_nothing()
     {
         var page = Open("traces");

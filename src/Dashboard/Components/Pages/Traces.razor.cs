@@ -133,7 +133,7 @@ public sealed partial class Traces : IAsyncDisposable
                 // The search in the URL, not what is being typed into the form; nothing runs while there is no result list.
                 if (Live && Results is not null && _applied is { } applied)
                 {
-                    await RunAsync(applied);
+                    await RunAsync(applied, fromTimer: true);
                     await InvokeAsync(StateHasChanged);
                 }
             });
@@ -174,11 +174,17 @@ public sealed partial class Traces : IAsyncDisposable
         Navigation.NavigateTo(url);
     }
 
-    /// <summary>Runs <paramref name="query"/> over its time range ending now; one search at a time (a click and a tick may ask at once).</summary>
-    private Task RunAsync(TraceQuery query) => _live.ExclusiveAsync(async () =>
+    /// <summary>
+    /// Runs <paramref name="query"/> over its time range ending now; one search at a time (a click and a tick may ask at
+    /// once). The timer's run leaves the field errors alone: they belong to what the user last tried to search.
+    /// </summary>
+    private Task RunAsync(TraceQuery query, bool fromTimer = false) => _live.ExclusiveAsync(async () =>
     {
         var parsed = query.Parse(NowUnixNanos());
-        Errors = parsed.Errors;
+        if (!fromTimer)
+        {
+            Errors = parsed.Errors;
+        }
         if (parsed.Search is not { } search)
         {
             Results = null;
