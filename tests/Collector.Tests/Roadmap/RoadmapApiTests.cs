@@ -39,8 +39,17 @@ public sealed class RoadmapApiTests
         await SendServerSpansAsync(host);
 
         var job = host.Services.GetRequiredService<KpiJob>();
-        // Off the 15 s grid, so this tick's samples are told apart from any the recurring job stores meanwhile.
+        // Off the 15 s grid (at .5 s), so this tick's samples are told apart from any the recurring job stores meanwhile;
+        // and after the latest grid second, so it is newer than a tick the recurring job may have taken there before the
+        // spans were committed (CI saw one just after "now" was computed: "window=now" then showed its no-data).
+        var grid = TimeSpan.FromSeconds(15);
         var now = DateTimeOffset.UtcNow;
+        var sinceGrid = TimeSpan.FromTicks(now.UtcTicks % grid.Ticks);
+        if (sinceGrid < TimeSpan.FromSeconds(1.5))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5) - sinceGrid);
+            now = DateTimeOffset.UtcNow;
+        }
         var tick = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero).AddMilliseconds(-500);
         Assert.Equal(job.KpiIds.Count, await job.MeasureAsync(tick, CancellationToken.None));
 
