@@ -26,6 +26,7 @@ public sealed partial class TraceDetail : IAsyncDisposable
 
     private readonly PageRefresher _live = new();
     private IReadOnlyList<LogRecord> _logs = [];
+    private byte[]? _id;
     private long _latestEndUnixNanos;
     private bool _arrivingShown = true;
 
@@ -79,12 +80,14 @@ public sealed partial class TraceDetail : IAsyncDisposable
         Summary = null;
         Selected = null;
         Problem = null;
+        _id = null;
         if (!IsTraceId(TraceId))
         {
             Problem = $"'{TraceId}' is not a trace id: a trace id is 32 hex digits (16 for a 64-bit id).";
             return;
         }
-        await _live.ExclusiveAsync(ReadTraceAsync);
+        _id = TraceIds.FromHex(TraceId.PadLeft(32, '0'));
+        await _live.ExclusiveAsync(() => ReadTraceAsync(_id));
     }
 
     protected override void OnAfterRender(bool firstRender)
@@ -109,9 +112,8 @@ public sealed partial class TraceDetail : IAsyncDisposable
         }
     }
 
-    private async Task ReadTraceAsync()
+    private async Task ReadTraceAsync(byte[] id)
     {
-        var id = TraceIds.FromHex(TraceId.PadLeft(32, '0'));
         IReadOnlyList<SpanRecord> spans;
         try
         {
@@ -135,11 +137,10 @@ public sealed partial class TraceDetail : IAsyncDisposable
     /// <summary>The timer's read: when spans arrived since, the waterfall takes them in and the selected span stays selected.</summary>
     private async Task ReadLateSpansAsync()
     {
-        if (Tree is null || !IsTraceId(TraceId))
+        if (Tree is null || _id is not { } id)
         {
             return;
         }
-        var id = TraceIds.FromHex(TraceId.PadLeft(32, '0'));
         IReadOnlyList<SpanRecord> spans;
         try
         {
@@ -158,7 +159,7 @@ public sealed partial class TraceDetail : IAsyncDisposable
         var selected = Selected?.SpanId;
         Show(spans);
         await ReadLogsAsync(id);
-        if (selected is not null && Tree.Rows.FirstOrDefault(r => r.SpanId == selected) is { } row)
+        if (selected is not null && Tree.Find(selected) is { } row)
         {
             await SelectAsync(row);
         }

@@ -46,7 +46,7 @@ public sealed partial class TraceWaterfall
             _treeShown = Tree;
             // Read again with late spans, the trace keeps what the user collapsed; another trace has none of these ids.
             _collapsed.IntersectWith(Tree.Rows.Select(row => row.SpanId));
-            VisibleRows = _collapsed.Count == 0 ? [.. Tree.Rows] : [.. Tree.Visible(_collapsed)];
+            VisibleRows = [.. Tree.Visible(_collapsed)];
             Ticks = [.. Enumerable.Range(0, 5).Select(i => (i * 25.0, i == 0 ? "0" : DurationText.Format(Tree.DurationNanos * i / 4)))];
         }
     }
